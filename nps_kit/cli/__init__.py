@@ -1,0 +1,1 @@
+"""Command line interface of nps-kit: a thin layer over the public functions."""

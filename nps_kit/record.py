@@ -1,0 +1,135 @@
+"""Recording a template's key results inside a notebook, and reading them back.
+
+A template calls :func:`record` for every number a later run or another program should read
+(the overall NPS, its interval, a per-segment table). The value travels as a display output
+with its own MIME type, :data:`RESULT_MIMETYPE`, in the executed notebook; the runner collects
+those outputs into ``TEMPLATE.json`` and strips them from the HTML report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import math
+from os import PathLike
+from typing import Any
+
+RESULT_MIMETYPE = "application/vnd.nps-kit.result+json"
+"""MIME type of the display outputs that carry recorded results."""
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert ``value`` to plain JSON types (dict, list, str, int, float, bool, None).
+
+    DataFrames become a list of records (one dict per row, index dropped unless named), Series
+    and mappings become dicts, numpy scalars and arrays become Python numbers and lists, dates
+    become ISO strings, frozen dataclasses become dicts of their fields, and NaN / infinities /
+    ``pd.NA`` become ``None`` so the result is strict JSON.
+    """
+    # Local imports keep ``import nps_kit.record`` cheap for the CLI.
+    import numpy as np
+    import pandas as pd
+
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if isinstance(value, pd.DataFrame):
+        frame = value
+        if any(name is not None for name in frame.index.names):
+            frame = frame.reset_index()
+        frame = frame.astype(object).where(frame.notna(), None)
+        return [
+            {str(k): to_jsonable(v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")
+        ]
+    if isinstance(value, pd.Series):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return [to_jsonable(v) for v in items]
+    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is pd.NA or value is pd.NaT:
+        return None
+    raise TypeError(
+        f"cannot record a value of type {type(value).__name__}; record numbers, strings, lists, "
+        "dicts, DataFrames or Series"
+    )
+
+
+def record(key: str, value: Any) -> None:
+    """Record one key result of a template run.
+
+    The value is converted with :func:`to_jsonable` (a DataFrame becomes a list of records,
+    NaN becomes null) and emitted as an invisible display output; ``nps-kit run`` writes all
+    recorded values into the ``results`` of ``TEMPLATE.json``. Recording the same key twice
+    keeps the last value.
+
+    Parameters
+    ----------
+    key : str
+        Name of the result, e.g. ``"nps"`` or ``"by_segment"``.
+    value : Any
+        Number, string, list, dict, DataFrame, Series or frozen result object.
+
+    Examples
+    --------
+    >>> record("nps", 23.5)  # doctest: +SKIP
+    """
+    if not isinstance(key, str) or not key:
+        raise TypeError("record() needs a non-empty string key")
+    payload = {key: to_jsonable(value)}
+    # Check it is strict JSON now, in the notebook, rather than later in the runner.
+    json.dumps(payload, allow_nan=False)
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    # An empty text/plain keeps JupyterLab from warning about an unknown MIME type.
+    display({RESULT_MIMETYPE: payload, "text/plain": ""}, raw=True)
+
+
+def results_from_notebook(nb: Any) -> dict[str, Any]:
+    """Collect recorded results from an in-memory notebook (nbformat node), in cell order."""
+    results: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            if RESULT_MIMETYPE in data:
+                payload = data[RESULT_MIMETYPE]
+                if isinstance(payload, str):
+                    payload = json.loads(payload)
+                results.update(payload)
+    return results
+
+
+def recorded_results(notebook_path: str | PathLike[str]) -> dict[str, Any]:
+    """Return the results recorded with :func:`record` in an executed notebook.
+
+    Parameters
+    ----------
+    notebook_path : str or path-like
+        An executed ``.ipynb`` file.
+
+    Returns
+    -------
+    dict
+        Key -> value, as JSON types; later records of a key replace earlier ones.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    return results_from_notebook(nb)

@@ -1,0 +1,293 @@
+"""Reading survey files strictly: every row read is either kept or reported as dropped.
+
+Supported: CSV (``.csv``, ``.txt``; ``.tsv`` tab-separated), Excel (``.xlsx``, ``.xlsm``,
+``.xls``) and Parquet (``.parquet``, ``.pq``). A path written ``demo:<file>`` names a file of the
+bundled synthetic demo data.
+
+Row numbers in messages are the ones a person sees when opening the file in a spreadsheet:
+the header is row 1, so the first record is row 2 (Parquet has no header row: record 1 is row 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nps_kit.errors import DataError, check_option
+from nps_kit.scores import parse_scores
+
+DEMO_PREFIX = "demo:"
+ERROR_MODES: tuple[str, ...] = ("raise", "drop")
+REPORT_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason")
+_SHOWN = 5  # offending rows quoted in an error message
+_ONE_TO_TEN = re.compile(r"(?<!\d)1\s*(?:-|–|to|\.\.)\s*10(?!\d)", re.IGNORECASE)
+
+
+def demo_files() -> list[str]:
+    """Names of the bundled demo data files."""
+    root = resources.files("nps_kit.demo_data")
+    return sorted(p.name for p in root.iterdir() if p.name.endswith((".csv", ".yaml")))
+
+
+def resolve_path(path: str | Path) -> Path:
+    """Turn a user's path into an absolute path.
+
+    ``demo:<name>`` resolves to the bundled demo file of that name; other relative paths resolve
+    against the current working directory.
+
+    Examples
+    --------
+    >>> resolve_path("demo:responses.csv").name
+    'responses.csv'
+    """
+    text = str(path)
+    if text.startswith(DEMO_PREFIX):
+        name = text[len(DEMO_PREFIX):]
+        target = resources.files("nps_kit.demo_data") / name
+        if not target.is_file():
+            raise DataError(
+                f"there is no demo file {name!r}; the demo files are: {', '.join(demo_files())}"
+            )
+        return Path(str(target))
+    return Path(text).expanduser().resolve()
+
+
+def _first_row(path: Path) -> int:
+    """Row number of the first record as a person sees it (1-based, after the header)."""
+    return 1 if path.suffix.lower() in (".parquet", ".pq") else 2
+
+
+def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV, Excel or Parquet file into a DataFrame, with clear errors.
+
+    Parameters
+    ----------
+    path : str or Path
+        File path, or ``demo:<name>`` for a bundled demo file.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+
+    Returns
+    -------
+    DataFrame
+        Columns as in the file; the standard missing-value markers (blank, NA, N/A, null, NaN)
+        read as missing.
+
+    Raises
+    ------
+    DataError
+        The file does not exist, has an unsupported type, cannot be parsed, or has no rows.
+    """
+    p = resolve_path(path)
+    shown = str(path)
+    if not p.exists():
+        raise DataError(f"{shown}: file not found (looked for {p}); check the path")
+    if p.is_dir():
+        raise DataError(f"{shown}: is a directory, not a data file")
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            frame = pd.read_csv(p, sep=None, engine="python") if suffix == ".txt" else pd.read_csv(p)
+        elif suffix == ".tsv":
+            frame = pd.read_csv(p, sep="\t")
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            frame = pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
+        elif suffix in (".parquet", ".pq"):
+            frame = pd.read_parquet(p)
+        else:
+            raise DataError(
+                f"{shown}: unsupported file type {suffix or '(none)'!r}; "
+                "use .csv, .tsv, .xlsx or .parquet"
+            )
+    except DataError:
+        raise
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{shown}: the file is empty; expected a header row and data rows") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, ImportError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{shown}: cannot be read as {suffix[1:].upper()}: {first}") from None
+    if frame.shape[1] == 0:
+        raise DataError(f"{shown}: no columns found; expected a header row")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, columns, file: str | Path, what: str = "column") -> None:
+    """Raise a DataError naming the file, the missing columns and the columns there are."""
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{file}: {what}(s) {', '.join(repr(c) for c in missing)} not found; "
+            f"the file has columns: {', '.join(repr(c) for c in frame.columns)}"
+        )
+
+
+@dataclass(frozen=True)
+class LoadedResponses:
+    """Responses read from a file, with the report of every dropped row.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Kept rows; the score column parsed to float 0-10 (NaN = no answer); the index holds the
+        row numbers in the file (named ``row``).
+    report : DataFrame
+        One line per dropped row and reason: file, row, column, value, reason.
+    file : str
+    score : str
+    rows_read, rows_kept, rows_dropped, nonrespondents : int
+        ``rows_read == rows_kept + rows_dropped`` always; nonrespondents are kept rows without a
+        score.
+    """
+
+    data: pd.DataFrame = field(repr=False)
+    report: pd.DataFrame = field(repr=False)
+    file: str
+    score: str
+    rows_read: int
+    rows_kept: int
+    rows_dropped: int
+    nonrespondents: int
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One-row account of the load."""
+        return pd.DataFrame([{
+            "file": self.file, "rows_read": self.rows_read, "rows_kept": self.rows_kept,
+            "rows_dropped": self.rows_dropped, "nonrespondents": self.nonrespondents,
+        }])
+
+    def _repr_html_(self) -> str:
+        return self.summary.to_html(index=False)
+
+
+def _problem_rows(frame, score, id, wave, check_scale, file_label, first_row):
+    """Rows with problems as (position, column, value, reason) arrays, and whole-column errors."""
+    parsed = parse_scores(frame[score])
+    positions = [np.flatnonzero(parsed.invalid)]
+    columns = [np.full(len(positions[0]), score, dtype=object)]
+    values = [frame[score].to_numpy(dtype=object)[positions[0]]]
+    reasons = [parsed.reasons[positions[0]]]
+
+    answered = parsed.values[~np.isnan(parsed.values)]
+    if check_scale and len(answered) and not (answered == 0).any():
+        hints = []
+        if _ONE_TO_TEN.search(score):
+            hints.append(f"the column name {score!r} says 1-10")
+        if 1 in parsed.labels:
+            hints.append(f"the value 1 is labelled {parsed.labels[1]!r} (the end of the scale)")
+        if hints:
+            raise DataError(
+                f"{file_label}: column {score!r} looks like a 1-10 scale ({'; '.join(hints)}; "
+                f"no 0 among {len(answered)} answers). NPS is defined on the 0-10 scale and a "
+                "1-10 answer cannot be converted to it; use a 0-10 question. If the scale really "
+                "is 0-10 and nobody chose 0, pass check_scale=False (CLI: --no-scale-check)."
+            )
+
+    if id is not None:
+        keys = [id] if wave is None else [wave, id]
+        has_id = frame[id].notna().to_numpy()
+        dup = frame.duplicated(subset=keys, keep=False).to_numpy() & has_id
+        if dup.any():
+            sub = frame.loc[dup, keys].copy()
+            sub["_pos"] = np.flatnonzero(dup)
+            rows_of = sub.groupby(keys, sort=False, dropna=False)["_pos"].transform(
+                lambda s: ", ".join(str(r + first_row) for r in s)
+            )
+            times = sub.groupby(keys, sort=False, dropna=False)["_pos"].transform("size")
+            where = "" if wave is None else " in wave " + sub[wave].astype(str)
+            reason = (
+                "respondent id " + sub[id].astype(str).map(repr) + " appears "
+                + times.astype(str) + " times" + where + " (rows " + rows_of + ")"
+            )
+            positions.append(sub["_pos"].to_numpy())
+            columns.append(np.full(len(sub), id, dtype=object))
+            values.append(sub[id].to_numpy(dtype=object))
+            reasons.append(reason.to_numpy(dtype=object))
+    return (np.concatenate(positions), np.concatenate(columns), np.concatenate(values),
+            np.concatenate(reasons), parsed.values)
+
+
+def read_responses(
+    path: str | Path,
+    score: str,
+    id: str | None = None,
+    wave: str | None = None,
+    errors: str = "raise",
+    *,
+    columns: list[str] | None = None,
+    check_scale: bool = True,
+    sheet: str | int | None = None,
+) -> LoadedResponses:
+    """Read a responses file and validate its 0-10 scores.
+
+    Errors in the data: scores outside 0-10, fractional scores (8.5), text that is not a score,
+    and a respondent id repeated within one wave (or within the file when there is no wave
+    column). A 1-10 scale (no 0 at all, and a column name or a label on 1 that says so) is an
+    error for the whole column. A blank score is no answer, not an error.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV, Excel or Parquet file, or ``demo:<name>``.
+    score : str
+        Score column.
+    id : str, optional
+        Respondent id column; enables the duplicate check.
+    wave : str, optional
+        Wave column; ids must be unique within each wave.
+    errors : {"raise", "drop"}
+        ``"raise"``: a DataError naming the file, column, first offending rows and values.
+        ``"drop"``: drop those rows and list each in ``report`` with its reason.
+    columns : list of str, optional
+        Further columns that must exist (group columns, for instance).
+    check_scale : bool
+        Check for a 1-10 scale (see above).
+    sheet : str or int, optional
+        Excel sheet.
+
+    Returns
+    -------
+    LoadedResponses
+
+    Examples
+    --------
+    >>> loaded = read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave")
+    >>> loaded.rows_read == loaded.rows_kept + loaded.rows_dropped
+    True
+    """
+    check_option("errors", errors, ERROR_MODES)
+    frame = read_table(path, sheet=sheet)
+    label = str(path)
+    require_columns(frame, [score, id, wave, *(columns or [])], label)
+    first_row = _first_row(resolve_path(path))
+    pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label, first_row)
+    report = pd.DataFrame({
+        "file": label, "row": pos + first_row, "column": cols,
+        "value": [None if pd.isna(v) else str(v) for v in vals], "reason": reasons,
+    }, columns=list(REPORT_COLUMNS)).sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    if len(report) and errors == "raise":
+        bad_rows = np.unique(pos)
+        shown = "; ".join(
+            f"row {r.row}, {r.column} = {r.value!r}: {r.reason}" for r in report.head(_SHOWN).itertuples()
+        )
+        more = f" ... and {len(report) - _SHOWN} more" if len(report) > _SHOWN else ""
+        raise DataError(
+            f"{label}: {len(bad_rows)} row(s) with invalid data: {shown}{more}. Correct these rows "
+            "in the file, or drop them with a report (errors='drop'; CLI: --errors drop)."
+        )
+    keep = np.ones(len(frame), dtype=bool)
+    keep[pos] = False
+    data = frame.assign(**{score: parsed}).loc[keep]
+    data.index = pd.Index(np.flatnonzero(keep) + first_row, name="row")
+    nonresp = int(np.isnan(data[score].to_numpy(dtype=float)).sum())
+    dropped = int(len(frame) - keep.sum())
+    return LoadedResponses(
+        data=data, report=report, file=label, score=score, rows_read=int(len(frame)),
+        rows_kept=int(keep.sum()), rows_dropped=dropped, nonrespondents=nonresp,
+    )

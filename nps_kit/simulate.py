@@ -612,6 +612,8 @@ def simulate_protocol(waves: Sequence[str] = DEFAULT_WAVES, changed_wave: str | 
 
 # true loyalty drift per wave index and segment (SMB slides, Enterprise improves, Mid flat)
 _DRIFT_PER_WAVE = np.array([-0.10, 0.02, 0.09])
+_WAVE_NOISE = 0.35  # sd of a customer's wave-to-wave mood around their loyalty
+_SCORE_CENTRE, _SCORE_SLOPE, _SCORE_NOISE = 7.6, 1.5, 0.9
 _PANEL_SIZE = 260
 _FRESH_PER_WAVE = 240
 _INVITE_WEIGHT = np.array([1.0, 1.5, 3.0])  # per segment: SMB, Mid-market, Enterprise
@@ -723,12 +725,12 @@ def simulate_responses(customers: pd.DataFrame, waves: Sequence[str] = DEFAULT_W
         invited = np.concatenate([panel, fresh])
         m = len(invited)
         wave_loyalty = (loyalty[invited] + t * _DRIFT_PER_WAVE[seg[invited]]
-                        + rng.normal(0.0, 0.35, m))
+                        + rng.normal(0.0, _WAVE_NOISE, m))
         by_email = rng.random(m) < _expit(-0.5 + 1.1 * wave_loyalty)
         called = ~by_email & (rng.random(m) < _PHONE_FOLLOW_UP) & (wave in phone_waves)
         by_phone = called & (rng.random(m) < _expit(0.1 + 0.25 * wave_loyalty))
         answered = by_email | by_phone
-        scores = _score_from_latent(wave_loyalty, rng, 7.6, 1.5, 0.9)
+        scores = _score_from_latent(wave_loyalty, rng, _SCORE_CENTRE, _SCORE_SLOPE, _SCORE_NOISE)
         declined = rng.random(m) < _expit(-3.0 - 0.7 * wave_loyalty)
         scores = np.where(declined, np.nan, scores)
         days_email = rng.integers(0, 12, m)
@@ -749,6 +751,56 @@ def simulate_responses(customers: pd.DataFrame, waves: Sequence[str] = DEFAULT_W
     out = out.sort_values(["wave", "date", "respondent_id"], kind="stable", ignore_index=True)
     out["comment"] = out["comment"].astype("str")
     return out[RESPONSE_COLUMNS]
+
+
+def true_nps(customers: pd.DataFrame, waves: Sequence[str] = DEFAULT_WAVES,
+             seed: int | None = DEFAULT_SEED) -> pd.DataFrame:
+    """The ground truth a survey tries to measure: expected NPS of the whole customer base.
+
+    In the synthetic world every customer's score in wave t is
+    ``round(c + b * (L + drift_segment * t + e1) + e2)`` with e1 ~ N(0, 0.35), e2 ~ N(0, 0.9),
+    so the probabilities of being a promoter (raw value >= 8.5) and a detractor (< 6.5) are
+    normal tail areas with sd ``sqrt((b * 0.35)^2 + 0.9^2)``. The expected NPS of a group is the
+    mean over its customers of ``100 * (P(promoter) - P(detractor))``: what every customer
+    answering (no channel or non-response bias) would give on average.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        As returned by :func:`simulate_customers`.
+    waves : sequence of str
+        Wave labels in time order.
+    seed : int
+        The seed the customers (and responses) were simulated with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``wave``, ``segment`` (the three segments and "All"), ``customers``, ``nps`` (points).
+    """
+    from scipy.stats import norm
+
+    waves = _check_waves(waves)
+    seg = _segment_index(customers)
+    loyalty = _loyalty(customers, seed)
+    sd = np.hypot(_SCORE_SLOPE * _WAVE_NOISE, _SCORE_NOISE)
+    t = np.arange(len(waves))[:, None]
+    mean = _SCORE_CENTRE + _SCORE_SLOPE * (loyalty[None, :] + t * _DRIFT_PER_WAVE[seg][None, :])
+    expected = 100.0 * (norm.sf((8.5 - mean) / sd) - norm.cdf((6.5 - mean) / sd))
+    long = pd.DataFrame({
+        "wave": np.repeat(np.asarray(waves), len(seg)),
+        "segment": np.tile(np.asarray(SEGMENTS)[seg], len(waves)),
+        "value": expected.ravel(),
+    })
+    by_segment = long.groupby(["wave", "segment"], sort=False)["value"].agg(["size", "mean"])
+    overall = long.groupby("wave", sort=False)["value"].agg(["size", "mean"])
+    overall.index = pd.MultiIndex.from_arrays([overall.index, ["All"] * len(overall)],
+                                              names=["wave", "segment"])
+    out = pd.concat([by_segment, overall]).reset_index()
+    out = out.rename(columns={"size": "customers", "mean": "nps"})
+    order = pd.Categorical(out["segment"], categories=[*SEGMENTS, "All"], ordered=True)
+    out = out.assign(_o=order).sort_values(["wave", "_o"], ignore_index=True).drop(columns="_o")
+    return out[["wave", "segment", "customers", "nps"]]
 
 
 # ---------------------------------------------------------------------------------------------

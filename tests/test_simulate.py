@@ -304,3 +304,37 @@ def test_docs_say_synthetic():
     readme = (DATA / "README.md").read_text()
     assert "SYNTHETIC" in readme
     assert re.search(r"python -m nps_kit\.simulate", readme)
+
+
+# --- ground truth ---------------------------------------------------------------------------
+
+def test_true_nps_matches_monte_carlo():
+    """The closed-form expected NPS equals the NPS of every customer answering, simulated."""
+    customers = sim.simulate_customers(20000, seed=11)
+    truth = sim.true_nps(customers, seed=11).set_index(["wave", "segment"])["nps"]
+    rng = np.random.default_rng(99)
+    loyalty = sim._loyalty(customers, 11)
+    seg = sim._segment_index(customers)
+    for t, wave in enumerate(sim.DEFAULT_WAVES):
+        latent = loyalty + t * sim._DRIFT_PER_WAVE[seg] + rng.normal(0, sim._WAVE_NOISE, len(seg))
+        scores = sim._score_from_latent(latent, rng, sim._SCORE_CENTRE, sim._SCORE_SLOPE,
+                                        sim._SCORE_NOISE)
+        assert abs(nps(scores) - truth[wave, "All"]) < 2.0  # se about 0.6 points
+        smb = scores[seg == 0]
+        assert abs(nps(smb) - truth[wave, "SMB"]) < 2.5
+
+
+def test_email_overstates_truth_and_phone_follow_up_helps(world, files):
+    truth = sim.true_nps(world["customers"]).query("segment == 'All'").set_index("wave")["nps"]
+    r = files["responses"]
+    email = r[r["channel"] == "email"].groupby("wave")["score"].apply(_nps)
+    combined = r.groupby("wave")["score"].apply(_nps)
+    assert (email - truth > 15).all()
+    phone_waves = [w for w in sim.DEFAULT_WAVES if w != sim.CHANGED_WAVE]
+    assert ((combined - truth).abs()[phone_waves] < (email - truth).abs()[phone_waves]).all()
+    # the true drift is modest overall, and opposite for SMB and Enterprise
+    full = sim.true_nps(world["customers"]).set_index(["segment", "wave"])["nps"]
+    first, last = sim.DEFAULT_WAVES[0], sim.DEFAULT_WAVES[-1]
+    assert abs(full["All", last] - full["All", first]) < 15
+    assert full["SMB", last] < full["SMB", first] - 5
+    assert full["Enterprise", last] > full["Enterprise", first] + 5

@@ -1,0 +1,51 @@
+"""``nps-kit sample-size``: respondents and invitations needed for an NPS margin.
+
+A thin layer over :func:`nps_kit.design.plan_sample_size`; it only reads the options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+from nps_kit.design import FPC_FORMS, as_fraction, parse_shares, plan_sample_size
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--population", type=float, required=True, metavar="N",
+                        help="people who could be invited (use inf for a very large population)")
+    parser.add_argument("--confidence", required=True, metavar="C",
+                        help="confidence level, as 0.95 or 95")
+    parser.add_argument("--margin", type=float, required=True, metavar="E",
+                        help="margin in NPS points (3 means +-3 points); the classic calculator "
+                             "is shown for +-E %% for comparison")
+    parser.add_argument("--expected-shares", metavar="D,A,P",
+                        help="anticipated detractor, passive, promoter shares summing to 1 or 100 "
+                             "(default: worst case)")
+    parser.add_argument("--response-rate", metavar="R",
+                        help="expected response rate, as 0.3 or 30; adds the invitations needed")
+    parser.add_argument("--z", type=float, metavar="Z",
+                        help="critical value to use instead of the exact one (e.g. 1.96, 2.58), "
+                             "to reproduce calculators that round it")
+    parser.add_argument("--fpc", choices=FPC_FORMS, default="cochran",
+                        help="finite population correction: cochran n0/(1+(n0-1)/N) (default) "
+                             "or surveymonkey n0/(1+n0/N)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    confidence = as_fraction(args.confidence, "confidence", allow_one=False)
+    shares = None if args.expected_shares is None else parse_shares(args.expected_shares)
+    rate = None if args.response_rate is None else as_fraction(args.response_rate, "response rate")
+    population = None if math.isinf(args.population) and args.population > 0 else args.population
+    plan = plan_sample_size(population, confidence, args.margin, expected=shares, response_rate=rate,
+                            z=args.z, fpc=args.fpc)
+    if args.json:
+        out = plan.to_dict()
+        out["inputs"] = {k: out[k] for k in ("population", "confidence", "margin", "expected_shares",
+                                             "response_rate", "z", "fpc")}
+        print(json.dumps(out, indent=2))
+    else:
+        print(" ".join(plan.sentences()))
+    return 0

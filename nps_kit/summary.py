@@ -25,6 +25,18 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 """Columns of :func:`summarize` after the group columns."""
 
 
+def _compact_integers(s: pd.Series):
+    """(values, min, max) of a NaN-free integer column whose range is small enough to index
+    groups directly; None otherwise."""
+    if s.dtype.kind not in "iu" or len(s) == 0:  # numpy integers only: they cannot hold NaN
+        return None
+    arr = s.to_numpy()
+    lo, hi = int(arr.min()), int(arr.max())
+    if hi - lo > 4 * len(arr) + 1024:
+        return None
+    return arr, lo, hi
+
+
 def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Integer code per row (0..G-1) and the table of group values, in sorted group order.
 
@@ -40,14 +52,10 @@ def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Dat
         if isinstance(s.dtype, pd.CategoricalDtype):
             codes = s.cat.codes.to_numpy().astype(np.intp)
             uniques = pd.Index(s.cat.categories)
-        elif pd.api.types.is_integer_dtype(s.dtype) and not s.hasnans and n:
-            arr = s.to_numpy()
-            lo, hi = int(arr.min()), int(arr.max())
-            if hi - lo <= 4 * n + 1024:
-                codes = (arr - lo).astype(np.intp)
-                uniques = pd.Index(np.arange(lo, hi + 1, dtype=arr.dtype))
-            else:
-                codes, uniques = pd.factorize(s, sort=True)
+        elif _compact_integers(s) is not None:
+            arr, lo, hi = _compact_integers(s)
+            codes = arr - lo if lo else arr
+            uniques = pd.Index(np.arange(lo, hi + 1, dtype=arr.dtype))
         else:
             codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
         if (codes < 0).any():
@@ -75,7 +83,7 @@ def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Dat
 
 def _score_matrix(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer scores 0..10 with 11 for no answer, and a validity check that raises on bad values."""
-    if pd.api.types.is_integer_dtype(scores.dtype) and not scores.hasnans:
+    if scores.dtype.kind in "iu":  # numpy integers: no missing values possible
         values = scores.to_numpy()
         if len(values) and (values.min() < 0 or values.max() > 10):
             bad = np.flatnonzero((values < 0) | (values > 10))
@@ -84,7 +92,7 @@ def _score_matrix(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
                 f"positions {bad[:5].tolist()}: {values[bad[:5]].tolist()}; "
                 "read the file with nps_kit.io.read_responses(..., errors='drop') to drop them"
             )
-        return values.astype(np.intp, copy=False), np.zeros(0, dtype=bool)
+        return values, np.zeros(0, dtype=bool)
     if pd.api.types.is_float_dtype(scores.dtype):
         values = scores.to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(values)
@@ -111,10 +119,23 @@ def _score_matrix(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _counts_from_responses(data: pd.DataFrame, score: str, by: list[str]):
-    codes, groups = _group_codes(data, by)
     values, _ = _score_matrix(data[score])
-    n_groups = len(groups)
-    table = np.bincount(codes * 12 + values, minlength=n_groups * 12).reshape(n_groups, 12)
+    compact = _compact_integers(data[by[0]]) if len(by) == 1 else None
+    if compact is not None:
+        # one integer group column: its values index the table directly, offset folded in
+        arr, lo, hi = compact
+        n_groups = hi - lo + 1
+        key = np.multiply(arr, 12, dtype=np.int64, casting="unsafe")
+        key += values
+        if lo:
+            key -= 12 * lo
+        groups = pd.DataFrame({by[0]: np.arange(lo, hi + 1, dtype=arr.dtype)})
+    else:
+        codes, groups = _group_codes(data, by)
+        n_groups = len(groups)
+        key = np.multiply(codes, 12, dtype=np.int64, casting="unsafe")
+        key += values
+    table = np.bincount(key, minlength=n_groups * 12).reshape(n_groups, 12)
     keep = table.sum(axis=1) > 0
     if not keep.all():
         table = table[keep]

@@ -108,3 +108,16 @@ def test_integer_group_ids_any_range(rows):
     assert sorted(out.g) == sorted(df.g.unique()) == list(out.g)
     for row in out.itertuples():
         assert row.nps == pytest.approx(100 * ((df[df.g == row.g].score >= 9).mean() - (df[df.g == row.g].score <= 6).mean()))
+
+
+@pytest.mark.parametrize("gtype,stype", [("int32", "int8"), ("uint16", "int64"), ("int64", "uint8"),
+                                         ("Int64", "Int64"), ("int8", "float32")])
+def test_narrow_and_nullable_integer_dtypes(gtype, stype):
+    df = pd.DataFrame({"g": pd.array([3, 3, 5, 7], dtype=gtype), "s": pd.array([10, 0, 8, 9], dtype=stype)})
+    out = summarize(df, "s", by="g", method="wald")
+    assert out.g.tolist() == [3, 5, 7] and out.nps.tolist() == [0.0, 0.0, 100.0]
+
+
+def test_negative_integer_groups():
+    df = pd.DataFrame({"g": [-5, -5, 2], "s": [10, 9, 0]})
+    assert summarize(df, "s", by="g").g.tolist() == [-5, 2]

@@ -374,7 +374,11 @@ def _check_waves(waves: Sequence[str]) -> tuple[str, ...]:
 
 
 def _check_n(name: str, n: int, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not float(n).is_integer() or n < minimum:
+    try:
+        ok = not isinstance(n, bool) and float(n).is_integer() and n >= minimum
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
         raise ParameterError(f"{name}={n!r} must be a whole number >= {minimum}")
     return int(n)
 
@@ -408,7 +412,7 @@ def _score_probabilities(shares: Sequence[float]) -> np.ndarray:
 # teaching helpers
 
 def simulate_scores(n: int, shares: Sequence[float] = (0.25, 0.35, 0.40),
-                    seed: int | None = None) -> np.ndarray:
+                    seed: int | None = DEFAULT_SEED) -> np.ndarray:
     """Draw ``n`` independent 0-10 scores.
 
     Parameters
@@ -419,8 +423,9 @@ def simulate_scores(n: int, shares: Sequence[float] = (0.25, 0.35, 0.40),
         Either the shares ``(detractors, passives, promoters)`` (within a category the scores are
         spread with detractors leaning to 5-6, passives and promoters evenly), or probabilities
         for each score 0..10. Must add up to 1.
-    seed : int, optional
-        Seed of ``np.random.default_rng``.
+    seed : int or None
+        Seed of ``np.random.default_rng`` (default 2024); ``None`` draws fresh, unrepeatable
+        randomness.
 
     Returns
     -------
@@ -440,7 +445,7 @@ def simulate_scores(n: int, shares: Sequence[float] = (0.25, 0.35, 0.40),
 
 
 def simulate_counts(n: int | Sequence[int], shares: Sequence[float] = (0.25, 0.35, 0.40),
-                    size: int | None = None, seed: int | None = None) -> np.ndarray:
+                    size: int | None = None, seed: int | None = DEFAULT_SEED) -> np.ndarray:
     """Multinomial counts ``(detractors, passives, promoters)`` of samples of ``n`` respondents.
 
     NPS depends on a sample only through these counts, so simulating counts directly is exact
@@ -455,8 +460,9 @@ def simulate_counts(n: int | Sequence[int], shares: Sequence[float] = (0.25, 0.3
     size : int, optional
         Number of samples. ``None`` returns a single sample of shape ``(3,)`` (or one per entry
         of an array ``n``).
-    seed : int, optional
-        Seed of ``np.random.default_rng``.
+    seed : int or None
+        Seed of ``np.random.default_rng`` (default 2024); ``None`` draws fresh, unrepeatable
+        randomness.
 
     Returns
     -------
@@ -471,7 +477,8 @@ def simulate_counts(n: int | Sequence[int], shares: Sequence[float] = (0.25, 0.3
     ((4, 3), [100, 100, 100, 100])
     """
     n_arr = np.asarray(n)
-    if n_arr.dtype == bool or np.any(n_arr < 0) or np.any(n_arr != np.round(n_arr)):
+    if (not np.issubdtype(n_arr.dtype, np.number) or np.any(n_arr < 0)
+            or np.any(n_arr != np.round(n_arr))):
         raise ParameterError(f"n={n!r} must be whole numbers >= 0")
     if size is not None:
         size = _check_n("size", size)

@@ -276,6 +276,17 @@ def test_bad_shares_raise(shares):
         sim.simulate_counts(10, shares)
 
 
+def test_helpers_default_seed_is_fixed():
+    np.testing.assert_array_equal(sim.simulate_scores(50), sim.simulate_scores(50))
+    assert not np.array_equal(sim.simulate_scores(50, seed=1), sim.simulate_scores(50, seed=2))
+
+
+@pytest.mark.parametrize("n", [-1, 2.5, "ten", True])
+def test_bad_n_raises(n):
+    with pytest.raises(ParameterError, match="n="):
+        sim.simulate_counts(n)
+
+
 def test_bad_parameters_raise():
     with pytest.raises(ParameterError, match="2024-Q1"):
         sim.simulate_protocol(["2024-Q1"])

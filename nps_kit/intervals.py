@@ -65,8 +65,8 @@ def nps_variance(d, a, p):
 
     Examples
     --------
-    >>> float(nps_variance(1, 2, 3))  # R package NPS unit test: 5/9
-    0.5555555555555556
+    >>> round(float(nps_variance(1, 2, 3)), 6)  # R package NPS unit test: 5/9
+    0.555556
     """
     d = np.asarray(d, dtype=float)
     a = np.asarray(a, dtype=float)

@@ -1,0 +1,110 @@
+"""``nps-kit sample-size`` as a subprocess: JSON output, human output and input errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+from nps_kit.cli.main import main
+from nps_kit.design import plan_sample_size
+
+
+def _json(cli, *args):
+    res = cli("sample-size", *args, "--json")
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    return json.loads(res.stdout)
+
+
+def test_json_keys_and_values(cli):
+    out = _json(cli, "--population", 3000, "--confidence", 99, "--margin", 3, "--response-rate", 30)
+    for key in ("classic_n", "nps_n", "nps_margin_at_classic_n", "invitations", "population", "confidence",
+                "margin", "expected_shares", "response_rate", "z", "fpc", "inputs"):
+        assert key in out
+    # classic (exact z, Cochran): 1843.03 / (1 + 1842.03 / 3000) = 1141.9 -> 1142
+    assert out["classic_n"] == 1142
+    # NPS worst case: 6.634897 / 0.0009 = 7372.1; 7372.1 / (1 + 7371.1 / 3000) = 2132.9 -> 2133
+    assert out["nps_n"] == 2133
+    # 2133 / 0.3 = 7110
+    assert out["invitations"] == 7110
+    # margin of 1142 respondents of 3000: 2.575829 * sqrt(1 / 1142) * sqrt(1858 / 2999) = 5.96 points
+    assert out["nps_margin_at_classic_n"] == pytest.approx(
+        100 * 2.5758293 * math.sqrt(1 / 1142) * math.sqrt(1858 / 2999), abs=1e-4)
+    assert out["inputs"] == {"population": 3000, "confidence": 0.99, "margin": 3.0, "expected_shares": None,
+                             "response_rate": 0.3, "z": None, "fpc": "cochran"}
+    # the CLI is a thin layer: same figures as the Python API
+    assert out["nps_n_adjusted_wald"] == plan_sample_size(3000, 0.99, 3).nps_n_adjusted_wald
+
+
+def test_percent_and_fraction_inputs_agree(cli):
+    a = _json(cli, "--population", 20000, "--confidence", 95, "--margin", 5, "--response-rate", 30,
+              "--expected-shares", "20,30,50")
+    b = _json(cli, "--population", 20000, "--confidence", 0.95, "--margin", 5, "--response-rate", 0.3,
+              "--expected-shares", "0.2,0.3,0.5")
+    assert a == b
+    assert a["classic_n"] == 377  # Raosoft / Creative Research Systems' published example
+    assert a["expected_shares"] == pytest.approx([0.2, 0.3, 0.5])
+    # with shares v = 0.61 the margin at 377 respondents is smaller than the worst case
+    assert a["nps_margin_at_classic_n"] < a["nps_margin_at_classic_n_worst_case"]
+
+
+def test_z_override_and_fpc_choice(cli):
+    c = _json(cli, "--population", 3000, "--confidence", 0.99, "--margin", 3, "--z", 2.58)
+    s = _json(cli, "--population", 3000, "--confidence", 0.99, "--margin", 3, "--z", 2.58, "--fpc", "surveymonkey")
+    # 1849 / 1.616 = 1144.18 -> 1145 (Cochran); 1849 / 1.61633 = 1143.95 -> 1144 (SurveyMonkey)
+    assert (c["classic_n"], s["classic_n"]) == (1145, 1144)
+    assert c["z_used"] == 2.58
+
+
+def test_infinite_population(cli):
+    out = _json(cli, "--population", "inf", "--confidence", 95, "--margin", 3)
+    assert out["population"] is None
+    assert (out["classic_n"], out["nps_n"]) == (1068, 4269)
+    assert round(out["nps_margin_at_classic_n"]) == 6
+
+
+def test_human_output_explains_in_two_or_three_sentences(cli):
+    res = cli("sample-size", "--population", 3000, "--confidence", 95, "--margin", 5, "--response-rate", 30)
+    assert res.returncode == 0, res.stderr
+    text = res.stdout.strip()
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", text)
+    assert len(sentences) == 3  # classic vs NPS, the NPS size, the invitations
+    assert "1,017" in text and "3,390" in text  # nps_n and invitations (1017 / 0.3)
+    assert "NPS margin" in text
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--margin", "0"], "margin=0.0 is out of range"),
+        (["--margin", "150"], "margin=150.0 is out of range"),
+        (["--confidence", "150"], "confidence='150' is out of range"),
+        (["--confidence", "0"], "confidence='0' is out of range"),
+        (["--confidence", "1"], "confidence='1' is out of range"),
+        (["--response-rate", "0"], "response rate='0' is out of range"),
+        (["--population", "0"], "population=0.0 is smaller than 1"),
+        (["--expected-shares", "20,30"], "have 2 values"),
+        (["--expected-shares", "20,30,40"], "sum to 90"),
+        (["--confidence", "abc"], "confidence='abc' is not a number"),
+    ],
+)
+def test_nonsense_input_exits_2_with_a_clear_message(cli, args, fragment):
+    base = {"--population": "3000", "--confidence": "95", "--margin": "3"}
+    argv = ["sample-size"]
+    for k, v in base.items():
+        if k not in args:
+            argv += [k, v]
+    res = cli(*argv, *args)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    assert res.stderr.startswith("nps-kit sample-size: error:")
+    assert fragment in res.stderr
+    assert res.stdout == ""
+
+
+def test_in_process_main_returns_2(capsys):
+    assert main(["sample-size", "--population", "100", "--confidence", "95", "--margin", "0"]) == 2
+    assert "margin" in capsys.readouterr().err

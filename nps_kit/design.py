@@ -566,8 +566,9 @@ def margin_curve(
 
     Parameters
     ----------
-    n : array-like of int
-        Respondent counts to evaluate (values above the population are dropped).
+    n : int or array-like of int
+        Respondent counts to evaluate (values above the population are dropped); a single
+        number n_max means 200 points spread evenly on a log scale from 10 (or n_max) to n_max.
     confidence, population, expected, z, fpc
         As in :func:`nps_margin`.
 
@@ -578,7 +579,11 @@ def margin_curve(
         "anticipated shares"), ``method`` ("wald", "adjusted-wald"), ``margin`` (points), plus
         ``classic_margin`` (the proportion calculator's margin in %, for comparison).
     """
-    nn = np.unique(np.asarray(n, dtype=float))
+    if np.ndim(n) == 0:
+        n_max = float(n)
+        nn = np.unique(np.round(np.geomspace(min(10.0, n_max), n_max, 200)))
+    else:
+        nn = np.unique(np.asarray(n, dtype=float))
     big_n = _check_population(population)
     nn = nn[(nn >= 1) & (nn <= big_n)]
     scenarios = [("worst case", None)]

@@ -4,6 +4,9 @@
 - :func:`allocate_segments`: each segment (e.g. ABC classes) sized for its own margin with its own
   finite population correction, plus its invitations.
 - :func:`questionnaire`: the 0-10 question and the follow-up tailored to each category.
+- :func:`segment_invitations`: the invitation plan per segment and channel;
+  :func:`segment_sizes` counts a customer list per segment; :func:`previous_wave_counts` takes the
+  anticipated distribution from a previous wave's responses.
 - :func:`fieldwork_advice`: sentences that follow from the study's inputs (channel mix,
   non-response rule, fixed procedure across waves).
 
@@ -21,10 +24,11 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.design import SIZE_METHODS, as_fraction, as_shares, nps_sample_size
-from nps_kit.errors import ParameterError, check_option
+from nps_kit.errors import DataError, ParameterError, check_option
+from nps_kit.scores import NONRESPONSE_POLICIES, Counts
 
-NONRESPONSE_RULES: tuple[str, ...] = ("exclude", "detractor")
-"""How people who decline are treated: left out, or counted as detractors."""
+_RULE_TEXT = {"exclude": "left out of the score", "detractor": "counted as detractors",
+              "passive": "counted as passives"}
 
 
 def _ceil(x):
@@ -212,6 +216,7 @@ def fieldwork_advice(
     population: float | None = None,
     waves: int = 2,
     design: str = "independent",
+    allocation: pd.DataFrame | None = None,
 ) -> list[str]:
     """Practical advice that follows from the study's inputs, as a list of sentences.
 
@@ -219,7 +224,7 @@ def fieldwork_advice(
     ----------
     channels : dict or DataFrame, optional
         The channel mix as in :func:`invitations`; decides the channel advice.
-    nonresponse : {"exclude", "detractor"}
+    nonresponse : {"exclude", "detractor", "passive"}
         The rule for people who decline to answer, fixed before analysis.
     invitations_needed : int, optional
         Total invitations planned; compared with ``population``.
@@ -229,12 +234,16 @@ def fieldwork_advice(
         Number of waves planned; with more than one, the fixed-procedure advice applies.
     design : {"independent", "panel"}
         Whether the same respondents are asked in every wave.
+    allocation : DataFrame, optional
+        Segment plan with segment, population and invitations columns (from
+        :func:`allocate_segments` with a response rate); segments with fewer people than
+        invitations are named.
 
     Returns
     -------
     list of str
     """
-    check_option("nonresponse", nonresponse, NONRESPONSE_RULES)
+    check_option("nonresponse", nonresponse, NONRESPONSE_POLICIES)
     advice: list[str] = []
     names = [] if channels is None else [c.lower() for c in _channel_table(channels)["channel"]]
     if not names or names == ["all"]:
@@ -248,13 +257,20 @@ def fieldwork_advice(
         advice.append(f"Mixed channels ({', '.join(names)}): keep the phone follow-up of non-responders in "
                       "every wave and record the channel of each answer, so waves can be compared channel "
                       "by channel.")
-    rule = ("left out of the score" if nonresponse == "exclude" else "counted as detractors")
+    rule = _RULE_TEXT[nonresponse]
     advice.append(f"People who decline to give a score are {rule}; fix this rule before the analysis "
                   "and keep it in every wave, since mixing rules breaks comparability.")
     if invitations_needed is not None and population is not None and invitations_needed > population:
         advice.append(f"The plan needs {int(invitations_needed):,} invitations but only {population:,.0f} "
                       "people can be invited: invite everyone, raise the response rate (reminders, phone "
                       "calls) or accept a wider margin.")
+    if allocation is not None and {"segment", "population", "invitations"} <= set(allocation.columns):
+        short = allocation[allocation["invitations"] > allocation["population"]]
+        if len(short):
+            names_short = ", ".join(f"{s} ({i:,} invitations for {p:,} people)" for s, i, p in
+                                    zip(short["segment"], short["invitations"], short["population"]))
+            advice.append(f"Too few people to reach the segment margin in: {names_short}. Invite everyone there "
+                          "and chase non-responders by phone, or report these segments with a wider margin.")
     if waves > 1:
         advice.append("Use the same procedure every wave: the same question wording and 0-10 scale, the same "
                       "channel mix and the same timing (e.g. within three days of delivery); a changed "
@@ -266,3 +282,111 @@ def fieldwork_advice(
                   "and do not tie staff incentives to the NPS: that inflates the score without improving "
                   "anything.")
     return advice
+
+
+def blended_response_rate(channels) -> float:
+    """Overall response rate of a channel mix: respondents per invitation.
+
+    With shares s_c of the respondents and response rates r_c, one respondent costs
+    sum_c s_c / r_c invitations, so the blended rate is 1 / sum_c (s_c / r_c).
+
+    Examples
+    --------
+    >>> round(blended_response_rate({"email": (0.5, 0.2), "phone": (0.5, 0.6)}), 4)  # 1 / (2.5 + 0.8333)
+    0.3
+    """
+    t = _channel_table(channels)
+    return float(1.0 / (t["sample_share"] / t["response_rate"]).sum())
+
+
+def segment_invitations(
+    allocation: pd.DataFrame,
+    channels,
+    *,
+    segment: str = "segment",
+    respondents: str = "respondents",
+    population: str | None = "population",
+) -> pd.DataFrame:
+    """Invitation plan per segment and channel.
+
+    For every segment and channel: respondents = ceil(segment respondents x channel share),
+    invitations = ceil(respondents / channel response rate).
+
+    Parameters
+    ----------
+    allocation : DataFrame
+        One row per segment with its respondents (e.g. from :func:`allocate_segments`).
+    channels : float, dict or DataFrame
+        As in :func:`invitations`.
+    segment, respondents, population : str
+        Column names; with a population column the result says whether the segment has enough
+        people for its invitations (``population=None`` skips this).
+
+    Returns
+    -------
+    DataFrame
+        segment, channel, sample_share, response_rate, respondents, invitations, and
+        ``enough_people`` (the segment's invitations over all channels fit in its population).
+    """
+    missing = [c for c in (segment, respondents) + ((population,) if population else ()) if c not in allocation]
+    if missing:
+        raise ParameterError(f"allocation table lacks column(s) {missing}; it has {list(allocation.columns)}")
+    table = _channel_table(channels)
+    keep = [segment, respondents] + ([population] if population else [])
+    plan = allocation[keep].rename(columns={respondents: "segment_respondents"}).merge(table, how="cross")
+    wanted = _ceil(plan["segment_respondents"].to_numpy() * plan["sample_share"].to_numpy())
+    plan = plan.assign(respondents=wanted.astype(int),
+                       invitations=_ceil(wanted / plan["response_rate"].to_numpy()).astype(int))
+    if population:
+        total = plan.groupby(segment, sort=False)["invitations"].transform("sum")
+        plan = plan.assign(enough_people=total <= plan[population])
+        plan = plan.drop(columns=[population])
+    return plan.drop(columns=["segment_respondents"]).rename(columns={segment: "segment"})
+
+
+def segment_sizes(source, segment: str = "segment", *, file: str = "the customer list") -> pd.DataFrame:
+    """Number of people per segment: segment, population.
+
+    Parameters
+    ----------
+    source : DataFrame or dict
+        A customer list with one row per person (counted per ``segment``; rows without a segment
+        form a group "(missing)" so every row is counted), or ``{segment: population size}``.
+    segment : str
+        Segment column of the customer list.
+    file : str
+        Name of the source, for error messages.
+    """
+    if isinstance(source, Mapping):
+        sizes = pd.DataFrame({"segment": [str(k) for k in source], "population": list(source.values())})
+        bad = sizes[~(pd.to_numeric(sizes["population"], errors="coerce") >= 1)]
+        if len(bad):
+            raise ParameterError(f"segment sizes must be numbers >= 1; got {dict(zip(bad['segment'], bad['population']))}")
+        return sizes.astype({"population": int})
+    if segment not in source.columns:
+        raise DataError(f"{file}: no segment column {segment!r}; the columns are: "
+                        + ", ".join(repr(c) for c in source.columns))
+    labels = source[segment].astype("string").fillna("(missing)")
+    counted = labels.value_counts(sort=False).sort_index()
+    return pd.DataFrame({"segment": counted.index.astype(str), "population": counted.to_numpy().astype(int)})
+
+
+def previous_wave_counts(
+    path: str,
+    score: str = "score",
+    wave_column: str | None = "wave",
+    wave: str = "latest",
+    nonresponse: str = "exclude",
+) -> tuple[Counts, str]:
+    """Counts (detractors, passives, promoters) of one wave of a responses file, and its label.
+
+    The anticipated distribution for a new study; non-responders are treated by ``nonresponse``
+    as in :func:`nps_kit.scores.counts`.
+    """
+    from nps_kit.io import read_responses
+    from nps_kit.scores import counts
+    from nps_kit.selection import select_wave
+
+    loaded = read_responses(path, score, wave=wave_column or None)
+    rows, label = select_wave(loaded.data, wave, wave_column or None, file=str(path))
+    return counts(rows[score], nonresponse=nonresponse), label

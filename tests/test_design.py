@@ -476,3 +476,43 @@ def test_figures_draw_planned_n_and_curves():
     ax = power_plot(power_curve(1000, np.arange(0, 21), correlation=0.5), target_change=10)
     assert ax.get_ylim()[1] >= 1
     plt.close(ax.figure)
+
+
+def test_blended_rate_and_invitation_plan_per_segment_and_channel():
+    from nps_kit.fieldwork import blended_response_rate, segment_invitations
+
+    channels = {"email": (0.7, 0.25), "phone": (0.3, 0.6)}
+    # one respondent costs 0.7 / 0.25 + 0.3 / 0.6 = 2.8 + 0.5 = 3.3 invitations -> rate 1 / 3.3
+    assert blended_response_rate(channels) == pytest.approx(1 / 3.3)
+    alloc = pd.DataFrame({"segment": ["A", "B"], "population": [100, 1000], "respondents": [80, 100]})
+    plan = segment_invitations(alloc, channels)
+    assert plan[["segment", "channel"]].values.tolist() == [["A", "email"], ["A", "phone"],
+                                                           ["B", "email"], ["B", "phone"]]
+    # A: email 56 respondents / 0.25 = 224, phone 24 / 0.6 = 40 -> 264 > 100 people
+    # B: email 70 / 0.25 = 280, phone 30 / 0.6 = 50 -> 330 <= 1000
+    assert plan["respondents"].tolist() == [56, 24, 70, 30]
+    assert plan["invitations"].tolist() == [224, 40, 280, 50]
+    assert plan["enough_people"].tolist() == [False, False, True, True]
+    advice = fieldwork_advice(allocation=alloc.assign(invitations=[264, 330]))
+    assert any("A (264 invitations for 100 people)" in s for s in advice)
+    assert not any("B (" in s for s in advice)
+
+
+def test_segment_sizes_and_previous_wave_counts():
+    from nps_kit.fieldwork import previous_wave_counts, segment_sizes
+    from nps_kit.io import read_table
+    from nps_kit.scores import counts as count_scores
+
+    customers = pd.DataFrame({"abc": ["A", "B", None, "B", "C"]})
+    sizes = segment_sizes(customers, "abc")
+    assert dict(zip(sizes["segment"], sizes["population"])) == {"(missing)": 1, "A": 1, "B": 2, "C": 1}
+    assert sizes["population"].sum() == len(customers)  # nobody lost
+    assert segment_sizes({"A": 600, "B": 900})["population"].tolist() == [600, 900]
+    with pytest.raises(ParameterError, match="numbers >= 1"):
+        segment_sizes({"A": 0})
+    # previous wave counts agree with counting the demo file's latest wave directly
+    c, label = previous_wave_counts("demo:responses.csv")
+    raw = read_table("demo:responses.csv")
+    latest = sorted(raw["wave"].dropna().unique())[-1]
+    assert label == latest
+    assert c == count_scores(raw.loc[raw["wave"] == latest, "score"])

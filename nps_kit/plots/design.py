@@ -60,7 +60,10 @@ def margin_plot(
     ax.set_xlabel("respondents")
     ax.set_ylabel("margin of error (+- NPS points)")
     ax.set_title(f"Margin of error against respondents ({_METHOD_LABELS.get(method, method)})")
-    ax.set_ylim(bottom=0)
+    top = data["margin"].max()
+    if target_margin is not None:
+        top = min(top, 4 * target_margin)  # the first few respondents would squash the rest
+    ax.set_ylim(0, top * 1.05)
     ax.legend(title=None, fontsize=8)
     return ax
 

@@ -34,7 +34,7 @@ Interval method of the NPS figures
     by default later (Rocks 2016): the margin at n is z sqrt(v~ / (n + 3)) times the same
     correction factor, where v~ comes from the anticipated shares after adding 0.75 detractors,
     1.5 passives and 0.75 promoters to n d, n a and n p (the worst case keeps v~ = 1). Its
-    sample size is the smallest n from which the margin stays within the target.
+    sample size is the smallest n whose margin meets the target.
 
 Rounding
     Sizes are rounded *up*, after rounding to 9 decimals, so that a product such as
@@ -496,8 +496,9 @@ def nps_sample_size(
 
     ``"wald"``: n0 = z^2 v / e^2 with e = margin / 100 and v = p + d - (p - d)^2 (1 in the worst
     case), then the finite population correction of :func:`apply_fpc`, rounded up.
-    ``"adjusted-wald"``: the smallest n from which :func:`nps_margin` with the adjusted Wald
-    method stays at or below the target (found on the grid 1..n_max, vectorised).
+    ``"adjusted-wald"``: the smallest n whose :func:`nps_margin` under the adjusted Wald method
+    is at or below the target (the margin decreases with n; found by bisection below the
+    worst-case Wald size z^2 / e^2, which bounds it because the adjusted variance is at most 1).
 
     Parameters
     ----------
@@ -535,16 +536,20 @@ def nps_sample_size(
     if method == "wald":
         n = int(max(_ceil(apply_fpc(n0, population, fpc)), 1))
     else:
-        # The adjusted variance never exceeds 1, so the worst-case Wald size bounds the search.
-        n_max = int(_ceil(zz**2 / e**2))
+        # The adjusted variance never exceeds 1, so the worst-case Wald size bounds the search;
+        # the margin decreases with n, so bisection finds the smallest n that meets the target.
+        lo, hi = 0, int(_ceil(zz**2 / e**2))
         if np.isfinite(big_n):
-            n_max = min(n_max, int(big_n))
-        grid = np.arange(1, max(n_max, 1) + 1)
-        margins = nps_margin(grid, confidence, population, expected=shares, method=method, z=zz, fpc=fpc)
-        ok = np.round(margins, _DECIMALS) <= m
-        # smallest n from which every larger n also meets the target
-        stays_ok = np.flip(np.logical_and.accumulate(np.flip(ok)))
-        n = int(grid[np.argmax(stays_ok)]) if stays_ok.any() else int(grid[-1])
+            hi = min(hi, int(big_n))
+        hi = max(hi, 1)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            m_mid = nps_margin(mid, confidence, population, expected=shares, method=method, z=zz, fpc=fpc)
+            if np.round(m_mid, _DECIMALS) <= m:
+                hi = mid
+            else:
+                lo = mid
+        n = hi
     achieved = nps_margin(n, confidence, population, expected=shares, method=method, z=zz, fpc=fpc)
     return NPSSampleSize(
         n=n, n0=float(n0), margin=m, achieved_margin=float(achieved), variance=v, expected=shares,

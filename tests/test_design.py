@@ -516,3 +516,12 @@ def test_segment_sizes_and_previous_wave_counts():
     latest = sorted(raw["wave"].dropna().unique())[-1]
     assert label == latest
     assert c == count_scores(raw.loc[raw["wave"] == latest, "score"])
+
+
+def test_adjusted_wald_is_not_degenerate_at_the_edge():
+    # With every respondent anticipated a promoter the Wald variance is 0 and Wald asks for 1
+    # respondent; the adjusted Wald margin stays honest and asks for a real sample.
+    assert nps_sample_size(3, 0.95, expected=(0, 0, 1)).n == 1
+    r = nps_sample_size(3, 0.95, expected=(0, 0, 1), method="adjusted-wald")
+    assert r.n > 100
+    assert r.achieved_margin <= 3 < nps_margin(r.n - 1, 0.95, expected=(0, 0, 1), method="adjusted-wald")

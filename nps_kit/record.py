@@ -18,6 +18,9 @@ from typing import Any
 RESULT_MIMETYPE = "application/vnd.nps-kit.result+json"
 """MIME type of the display outputs that carry recorded results."""
 
+PRIVATE_MIMETYPE = "application/vnd.nps-kit.private+json"
+"""MIME type of the display outputs that list values the HTML report must not show."""
+
 
 def to_jsonable(value: Any) -> Any:
     """Convert ``value`` to plain JSON types (dict, list, str, int, float, bool, None).
@@ -100,6 +103,41 @@ def record(key: str, value: Any) -> None:
         return
     # An empty text/plain keeps JupyterLab from warning about an unknown MIME type.
     display({RESULT_MIMETYPE: payload, "text/plain": ""}, raw=True)
+
+
+def keep_private(values: Any) -> None:
+    """Declare values (respondent ids, names) that the shareable HTML report must not show.
+
+    ``nps-kit run`` refuses to write an HTML page whose visible text contains one of them (or
+    any e-mail address). The values are not written to ``TEMPLATE.json``.
+
+    Parameters
+    ----------
+    values : iterable
+        For example ``responses.data["respondent_id"]``.
+    """
+    import pandas as pd
+
+    items = pd.Series(list(values) if not isinstance(values, pd.Series) else values).dropna()
+    unique = sorted(set(items.astype(str)))
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return
+    display({PRIVATE_MIMETYPE: {"values": unique}, "text/plain": ""}, raw=True)
+
+
+def private_from_notebook(nb: Any) -> list[str]:
+    """Values declared with :func:`keep_private` in an executed notebook."""
+    values: set[str] = set()
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            payload = (output.get("data") or {}).get(PRIVATE_MIMETYPE)
+            if payload:
+                if isinstance(payload, str):
+                    payload = json.loads(payload)
+                values.update(payload.get("values", []))
+    return sorted(values)
 
 
 def results_from_notebook(nb: Any) -> dict[str, Any]:

@@ -2,12 +2,47 @@
 
 This module is the public face of the report machinery; the pieces live in small modules:
 
-- :mod:`nps_kit.record` - ``record(key, value)`` inside a template, ``recorded_results(path)``
-  to read them back from an executed notebook;
+- :mod:`nps_kit.record` - ``record(key, value)`` and ``keep_private(values)`` inside a
+  template; ``recorded_results(path)`` reads the results back from an executed notebook;
+- :mod:`nps_kit.templates_catalog` - finding templates and checking their parameters;
+- :mod:`nps_kit.runner` - ``run_template``: papermill, then ``.ipynb``, ``.html`` and ``.json``;
+- :mod:`nps_kit.export` - the shareable HTML (no code, no remote scripts, no identifiers);
+- :mod:`nps_kit.provenance` - versions, parameters and SHA-256 of the inputs;
+- :mod:`nps_kit.demo` - running every template on the demo data with an index page.
+
+Only :mod:`nps_kit.record` is imported eagerly, so ``from nps_kit.reports import record`` in a
+template stays cheap.
 """
 
 from __future__ import annotations
 
-from nps_kit.record import RESULT_MIMETYPE, record, recorded_results, to_jsonable
+from typing import Any
 
-__all__ = ["RESULT_MIMETYPE", "record", "recorded_results", "to_jsonable"]
+from nps_kit.record import (
+    PRIVATE_MIMETYPE,
+    RESULT_MIMETYPE,
+    keep_private,
+    record,
+    recorded_results,
+    to_jsonable,
+)
+
+__all__ = [
+    "PRIVATE_MIMETYPE", "RESULT_MIMETYPE", "keep_private", "record", "recorded_results",
+    "to_jsonable", "list_templates", "find_template", "run_template", "run_demo",
+]
+
+_LAZY = {
+    "list_templates": "nps_kit.templates_catalog",
+    "find_template": "nps_kit.templates_catalog",
+    "run_template": "nps_kit.runner",
+    "run_demo": "nps_kit.demo",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'nps_kit.reports' has no attribute {name!r}")

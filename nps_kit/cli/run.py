@@ -1,0 +1,61 @@
+"""``nps-kit run``: run a report template and write TEMPLATE.ipynb, .html and .json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``nps-kit run``."""
+    parser.add_argument("template", metavar="TEMPLATE",
+                        help="template name (see `nps-kit templates`) or path of a .ipynb file")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                        metavar=("NAME", "VALUE"),
+                        help="set a parameter; VALUE is read by its declared type "
+                             "(lists as YAML, e.g. '[a, b]'); repeatable")
+    parser.add_argument("-f", "--parameters-file", metavar="PARAMS.yaml",
+                        help="YAML file of name: value lines; -p values override it")
+    parser.add_argument("-o", "--outdir", default="reports", metavar="OUTDIR",
+                        help="folder for the outputs (default: reports)")
+    parser.add_argument("--no-html", action="store_true", help="do not write the HTML report")
+    parser.add_argument("--seed", type=int, metavar="N",
+                        help="random seed (same as -p seed N; for templates with a seed parameter)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the written paths and recorded results as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the parameters, run the template, report where the outputs are."""
+    from nps_kit.errors import ParameterError
+    from nps_kit.export import PrivacyError
+    from nps_kit.runner import TemplateRunError, load_parameter_file, run_template
+    from nps_kit.templates_catalog import find_template
+
+    template = find_template(args.template)
+    values = load_parameter_file(args.parameters_file) if args.parameters_file else {}
+    text_names = set()
+    for name, value in args.parameter:
+        values[name] = value
+        text_names.add(name)
+    if args.seed is not None:
+        if "seed" not in template.parameter_names:
+            raise ParameterError(f"template {template.name!r} has no seed parameter; drop --seed")
+        values["seed"] = args.seed
+        text_names.discard("seed")
+    try:
+        result = run_template(template, values, args.outdir, html=not args.no_html,
+                              text_parameters=text_names)
+    except (TemplateRunError, PrivacyError) as exc:
+        print(f"nps-kit run: error: {exc}", file=sys.stderr)
+        return 1
+    written = [p for p in (result.notebook, result.html, result.json) if p is not None]
+    if args.json:
+        print(json.dumps({"template": result.template,
+                          "files": [str(p) for p in written],
+                          "results": result.results}, indent=2, sort_keys=True))
+    else:
+        for p in written:
+            print(f"wrote {p}")
+    return 0

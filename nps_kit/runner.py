@@ -1,0 +1,295 @@
+"""Running a report template: papermill in a fresh kernel, then .ipynb, .html and .json.
+
+:func:`run_template` is what ``nps-kit run`` and ``nps-kit demo`` call. Parameters are checked
+against the template's declarations before any kernel starts; outputs are written to a
+temporary folder inside OUTDIR and moved in only when everything succeeded, so a failed run
+leaves earlier reports untouched and keeps only ``TEMPLATE.failed.ipynb`` for inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nps_kit.errors import ParameterError, TemplateError
+from nps_kit.templates_catalog import Template, check_parameters, find_template
+
+KERNEL_NAME = "python3"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_TRACE_LINE = re.compile(r"^-+> *(\d+) (.*)$", re.MULTILINE)
+_PAPERMILL_TAGS = ("injected-parameters", "papermill-error-cell-tag")
+
+
+class TemplateRunError(TemplateError):
+    """A template's cell failed (or its kernel died); ``nps-kit run`` exits with code 1.
+
+    Attributes
+    ----------
+    template : str
+        Template name.
+    cell : int or None
+        1-based position of the failing cell in the template.
+    failed_notebook : Path or None
+        Where the partly executed notebook was kept.
+    """
+
+    def __init__(self, message: str, template: str, cell: int | None = None,
+                 failed_notebook: Path | None = None) -> None:
+        super().__init__(message)
+        self.template = template
+        self.cell = cell
+        self.failed_notebook = failed_notebook
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of a successful template run: where the files are and what was recorded."""
+
+    template: str
+    notebook: Path
+    html: Path | None
+    json: Path
+    results: dict[str, Any] = field(repr=False)
+    provenance: dict[str, Any] = field(repr=False)
+    timing: dict[str, Any] = field(repr=False)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per recorded result that is a single number or string."""
+        rows = [(k, v) for k, v in self.results.items() if isinstance(v, (int, float, str, bool))]
+        return pd.DataFrame(rows, columns=["result", "value"])
+
+    def _repr_html_(self) -> str:
+        return self.summary.to_html(index=False)
+
+
+def report_json(results: dict, provenance: dict, timing: dict) -> str:
+    """The text of ``TEMPLATE.json``: sorted keys, two-space indent, strict JSON, final newline."""
+    payload = {"results": results, "provenance": provenance, "timing": timing}
+    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _failed_cell(nb: Any) -> tuple[int | None, str, str]:
+    """(1-based template cell number, the failing line, 'Name: message') of the failing cell."""
+    position = 0
+    for cell in nb.cells:
+        if set(cell.get("metadata", {}).get("tags", [])) & set(_PAPERMILL_TAGS):
+            continue
+        position += 1
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "error":
+                lines = [ln.strip() for ln in cell.source.splitlines() if ln.strip()]
+                where = f"line 1: {lines[0]}" if lines else ""
+                for frame in out.get("traceback", []):
+                    m = _TRACE_LINE.search(_ANSI.sub("", frame))
+                    if m:
+                        where = f"line {m.group(1)}: {m.group(2).strip()}"
+                        break
+                error = f"{out.get('ename', 'Error')}: {_ANSI.sub('', str(out.get('evalue', '')))}"
+                return position, where, error
+    return None, "", ""
+
+
+def _engine_name() -> str:
+    """Register (once) a papermill engine whose kernel writes its own log to a file.
+
+    The kernel process's stderr carries ipykernel's start/stop chatter, not cell output (cell
+    output is captured in the notebook); it goes to ``kernel.log`` next to the running notebook
+    instead of the user's terminal.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    name = "nps-kit"
+    if name in papermill_engines._engines:
+        return name
+
+    class _QuietKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     kernel_log=None, **kwargs):
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(
+                kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, **final)
+            if kernel_log is None:
+                return client.execute()
+            return client.execute(stdout=kernel_log, stderr=kernel_log)
+
+    papermill_engines.register(name, _QuietKernelEngine)
+    return name
+
+
+def _execute(template: Template, parameters: dict[str, Any], target: Path, cwd: Path) -> None:
+    import papermill as pm
+
+    # Parameters were checked against the template already; papermill's own (stricter) parser
+    # would only repeat warnings such as "Passed unknown parameter" for valid ones.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    with open(target.parent / "kernel.log", "wb") as log:
+        pm.execute_notebook(
+            str(template.path), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
+            engine_name=_engine_name(), kernel_log=log, cwd=str(cwd), progress_bar=False,
+            log_output=False, request_save_on_cell_execute=False,
+        )
+
+
+def run_template(
+    template: str | Path | Template,
+    parameters: dict[str, Any] | None = None,
+    outdir: str | Path = ".",
+    *,
+    html: bool = True,
+    text_parameters: set[str] | frozenset[str] = frozenset(),
+    cwd: str | Path | None = None,
+) -> RunResult:
+    """Run a report template and write ``TEMPLATE.ipynb``, ``.html`` and ``.json`` into ``outdir``.
+
+    Parameters
+    ----------
+    template : str, Path or Template
+        Name of an installed template, or the path of a notebook.
+    parameters : dict, optional
+        Values for declared parameters; the others keep their defaults.
+    outdir : str or Path
+        Folder for the outputs (created if missing).
+    html : bool
+        Also write the shareable HTML report.
+    text_parameters : set of str
+        Names whose values are raw command-line text, parsed by the declared type.
+    cwd : str or Path, optional
+        Working directory of the kernel (default: the current directory), so relative data
+        paths resolve where the user ran the command.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    TemplateError, ParameterError
+        Unknown template or parameter, a value that does not fit its declared type, a missing
+        input file: raised before any kernel starts.
+    TemplateRunError
+        A cell failed; the executed notebook is kept as ``OUTDIR/TEMPLATE.failed.ipynb``.
+    PrivacyError
+        The HTML would show identifiers; nothing but the failed notebook is written.
+    """
+    import nbformat
+
+    from nps_kit.export import notebook_to_html
+    from nps_kit.provenance import provenance as make_provenance
+    from nps_kit.record import private_from_notebook, results_from_notebook
+
+    tpl = template if isinstance(template, Template) else find_template(template)
+    effective = check_parameters(tpl, dict(parameters or {}), from_text=text_parameters)
+    cwd = Path(cwd or os.getcwd())
+    prov = make_provenance(tpl, effective)  # hashes inputs; fails early on a missing file
+
+    outdir = Path(outdir)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(f"cannot create the output folder {outdir}: {exc}") from None
+    name = tpl.name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=outdir))
+    failed_path = outdir / f"{name}.failed.ipynb"
+    try:
+        executed = tmp / f"{name}.ipynb"
+        started, t0 = _now(), time.perf_counter()
+        try:
+            _execute(tpl, effective, executed, cwd)
+        except Exception as exc:  # a failing cell, a dead kernel, a kernel that cannot start
+            if executed.exists():
+                nb = nbformat.read(str(executed), as_version=4)
+                cell, first, error = _failed_cell(nb)
+                os.replace(executed, failed_path)
+            else:
+                cell, first, error = None, "", ""
+            error = error or f"{type(exc).__name__}: {_ANSI.sub('', str(exc)).strip()}"
+            where = f" in cell {cell} of the template ({first})" if cell else ""
+            kept = f"; the executed notebook is kept as {failed_path}" if failed_path.exists() else ""
+            raise TemplateRunError(
+                f"template {name!r} failed{where}: {error}{kept}", name, cell,
+                failed_path if failed_path.exists() else None,
+            ) from None
+        finished, seconds = _now(), time.perf_counter() - t0
+
+        nb = nbformat.read(str(executed), as_version=4)
+        results = results_from_notebook(nb)
+        files = [executed]
+        if html:
+            try:
+                page = notebook_to_html(nb, title=tpl.purpose or name,
+                                        private_values=private_from_notebook(nb))
+            except TemplateError:
+                os.replace(executed, failed_path)
+                raise
+            (tmp / f"{name}.html").write_text(page, encoding="utf-8")
+            files.append(tmp / f"{name}.html")
+        timing = {"started": started, "finished": finished, "seconds": round(seconds, 3)}
+        (tmp / f"{name}.json").write_text(report_json(results, prov, timing), encoding="utf-8")
+        files.append(tmp / f"{name}.json")
+
+        for f in files:
+            os.replace(f, outdir / f.name)
+        if failed_path.exists():
+            failed_path.unlink()  # a stale failure from an earlier run no longer applies
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return RunResult(
+        template=name,
+        notebook=outdir / f"{name}.ipynb",
+        html=outdir / f"{name}.html" if html else None,
+        json=outdir / f"{name}.json",
+        results=results,
+        provenance=prov,
+        timing=timing,
+    )
+
+
+def load_parameter_file(path: str | Path) -> dict[str, Any]:
+    """Read a YAML (or JSON) file of parameter values: a mapping of name -> value.
+
+    Raises
+    ------
+    ParameterError
+        If the file is missing, not valid YAML, or not a mapping.
+    """
+    import yaml
+
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ParameterError(f"cannot read the parameters file {p}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"the parameters file {p} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(
+            f"the parameters file {p} must be a mapping of name: value lines, "
+            f"not a {type(data).__name__}"
+        )
+    return {str(k): v for k, v in data.items()}

@@ -109,6 +109,14 @@ class JoinResult:
     missing_id_outcomes: int
 
     @property
+    def counts(self) -> dict[str, int]:
+        """The counts as a plain dict (for JSON and recorded results)."""
+        names = ("responses_read", "outcomes_read", "matched", "no_score", "outside_window",
+                 "unmatched_responses", "unmatched_outcomes", "missing_id_responses",
+                 "missing_id_outcomes")
+        return {k: int(getattr(self, k)) for k in names}
+
+    @property
     def unmatched_responses_table(self) -> pd.DataFrame:
         """Responses whose id is not in the outcomes (file, row, id)."""
         d = self.dropped

@@ -76,6 +76,15 @@ def test_human_output_explains_in_two_or_three_sentences(cli):
     assert "NPS margin" in text
 
 
+def _argv(args):
+    base = {"--population": "3000", "--confidence": "95", "--margin": "3"}
+    argv = ["sample-size"]
+    for k, v in base.items():
+        if k not in args:
+            argv += [k, v]
+    return argv + list(args)
+
+
 @pytest.mark.parametrize(
     "args, fragment",
     [
@@ -91,20 +100,24 @@ def test_human_output_explains_in_two_or_three_sentences(cli):
         (["--confidence", "abc"], "confidence='abc' is not a number"),
     ],
 )
-def test_nonsense_input_exits_2_with_a_clear_message(cli, args, fragment):
-    base = {"--population": "3000", "--confidence": "95", "--margin": "3"}
-    argv = ["sample-size"]
-    for k, v in base.items():
-        if k not in args:
-            argv += [k, v]
-    res = cli(*argv, *args)
+def test_nonsense_input_exits_2_with_a_clear_message(capsys, args, fragment):
+    # in-process for speed; the subprocess test below covers the real entry point
+    assert main(_argv(args)) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("nps-kit sample-size: error:")
+    assert fragment in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--margin", "0"], "margin=0.0 is out of range"),
+    (["--population", "0"], "population=0.0 is smaller than 1"),
+])
+def test_nonsense_input_as_subprocess(cli, args, fragment):
+    res = cli(*_argv(args))
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
     assert res.stderr.startswith("nps-kit sample-size: error:")
     assert fragment in res.stderr
     assert res.stdout == ""
-
-
-def test_in_process_main_returns_2(capsys):
-    assert main(["sample-size", "--population", "100", "--confidence", "95", "--margin", "0"]) == 2
-    assert "margin" in capsys.readouterr().err

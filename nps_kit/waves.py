@@ -761,7 +761,7 @@ def describe_changes(
             sentences.append("Segments that moved significantly after adjustment: " + "; ".join(parts) + ".")
         else:
             sentences.append(
-                f"No segment ({', '.join(by_list)}) moved significantly after adjustment for "
-                f"{len(segment_changes)} segment comparisons."
+                f"No group of {' x '.join(by_list)} moved significantly after adjustment "
+                f"({len(segment_changes)} segment comparisons)."
             )
     return sentences

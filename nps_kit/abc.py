@@ -299,3 +299,55 @@ def abc_summary_text(analysis: ABCAnalysis) -> str:
         f"{int(j['declined_score'])} respondents declined the score (rule: {a.joined.nonresponse})."
     )
     return "\n\n".join(lines)
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    return values.round(0).astype("Int64")
+
+
+def _percent(values) -> pd.Series:
+    return pd.Series(values).map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f} %")
+
+
+def display_tables(analysis: ABCAnalysis) -> dict[str, pd.DataFrame]:
+    """Rounded, labelled copies of the results for reading in a report (no identifiers).
+
+    Keys: ``"classes"`` (population and revenue), ``"nps"`` (respondents, response rate, NPS,
+    interval, shares), ``"revenue"`` (amounts at risk and good, with intervals) and
+    ``"weighted"`` (plain and revenue-weighted NPS). Amounts are rounded to whole units, NPS to
+    0.1 point, shares shown as percentages. Use the unrounded attributes for further work.
+    """
+    a = analysis
+    cls = a.classes.summary
+    classes = pd.DataFrame({
+        "class": cls["class"], "customers": cls["customers"],
+        "share of customers": _percent(cls["customer_share"]),
+        "revenue": _whole(cls["revenue"]), "share of revenue": _percent(cls["revenue_share"]),
+        "smallest revenue": _whole(cls["min_revenue"]), "largest revenue": _whole(cls["max_revenue"]),
+    })
+    t = a.by_class
+    nps = pd.DataFrame({
+        "class": t["class"], "customers": t["customers"], "respondents": t["respondents"],
+        "declined": t["declined"], "response rate": _percent(t["response_rate"]),
+        "detractors": _percent(t["detractor_share"]), "passives": _percent(t["passive_share"]),
+        "promoters": _percent(t["promoter_share"]), "NPS": t["nps"].round(1),
+        "CI low": t["ci_low"].round(1), "CI high": t["ci_high"].round(1),
+        "low response": t["low_response"].map({True: "yes", False: ""}),
+    })
+    r = a.revenue.table
+    revenue = pd.DataFrame({
+        "class": r["class"], "category": r["category"],
+        "share of respondents' revenue": _percent(r["share"]),
+        "class revenue": _whole(r["class_revenue"]), "projected": _whole(r["projected"]),
+        "CI low": _whole(r["projected_low"]), "CI high": _whole(r["projected_high"]),
+        "share of class revenue": _percent(r["projected_share"]),
+    })
+    w = a.weighted
+    weighted = pd.DataFrame({
+        "class": w["class"], "respondents": w["respondents"], "NPS": w["nps"].round(1),
+        "CI low": w["ci_low"].round(1), "CI high": w["ci_high"].round(1),
+        "revenue-weighted NPS": w["weighted_nps"].round(1),
+        "weighted CI low": w["weighted_ci_low"].round(1),
+        "weighted CI high": w["weighted_ci_high"].round(1),
+    })
+    return {"classes": classes, "nps": nps, "revenue": revenue, "weighted": weighted}

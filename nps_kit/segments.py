@@ -384,8 +384,8 @@ def join_responses(
     respondent_id, score : str
         Id column and 0-10 score column (numbers or survey text; blank = declined).
     wave_column, wave : str, optional
-        Keep only the rows of ``wave``. Without ``wave``, the latest wave (last in sorted order)
-        is used and stated in the result.
+        Keep only the rows of ``wave``. Without ``wave`` (or with ``"latest"``), the latest wave
+        (last in sorted order) is used and stated in the result.
     comment : str, optional
         Open-answer column carried to the call list.
     nonresponse : {"exclude", "detractor", "passive"}
@@ -407,6 +407,8 @@ def join_responses(
     label = file or "responses table"
     cols = [respondent_id, score] + [c for c in (wave_column, comment) if c]
     _require(responses, cols, label)
+    if wave_column is None and wave == "latest":
+        wave = None  # one wave in the file: it is the latest
     if wave is not None and wave_column is None:
         raise ParameterError(f"wave={wave!r} needs wave_column, the column that holds the waves")
     rows = _row_numbers(responses)
@@ -415,7 +417,7 @@ def join_responses(
     if wave_column:
         waves = responses[wave_column].astype(str)
         present = sorted(waves.dropna().unique().tolist())
-        if wave is None and present:
+        if (wave is None or wave == "latest") and present and "latest" not in present:
             wave = present[-1]
         if wave is not None and str(wave) not in present:
             raise DataError(

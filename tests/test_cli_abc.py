@@ -1,0 +1,99 @@
+"""``nps-kit abc`` as a subprocess: JSON per class, the call list file, bad input exits 2."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from nps_kit.abc import abc_from_files
+
+KEYS = {"class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high", "revenue",
+        "revenue_at_risk", "revenue_at_risk_share"}
+
+
+def _write(tmp_path):
+    customers = pd.DataFrame({
+        "id": [f"k{i}" for i in range(10)],
+        "revenue": [900, 800, 700, 600, 500, 400, 300, 200, 100, 50],
+        "contact_name": [f"Name {i}" for i in range(10)],
+    })
+    responses = pd.DataFrame({
+        "cust": ["k0", "k1", "k2", "k3", "k5", "k6", "k8", "k9", "x1"],
+        "nps": [10, 3, 9, 7, 0, 10, 8, 9, 10],
+        "why": list("abcdefghi"),
+    })
+    customers.to_csv(tmp_path / "c.csv", index=False)
+    responses.to_csv(tmp_path / "r.csv", index=False)
+    return tmp_path / "c.csv", tmp_path / "r.csv"
+
+
+def test_json_per_class_matches_the_library(cli, tmp_path):
+    c, r = _write(tmp_path)
+    args = ["abc", "--customers", c, "--responses", r, "--customer-id", "id", "--revenue", "revenue",
+            "--respondent-id", "cust", "--score-column", "nps", "--wave-column", "",
+            "--comment-column", "why", "--resamples", "500", "--call-list", tmp_path / "out" / "calls.csv",
+            "--json"]
+    res = cli(*args)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    rows = json.loads(res.stdout)
+    assert [row["class"] for row in rows] == ["A", "B", "C"]
+    assert KEYS <= set(rows[0])
+    by = {row["class"]: row for row in rows}
+    # A = k0, k1 (900 + 800): k0 promoter, k1 detractor -> 800 / 1700 of A at risk = 800
+    assert by["A"]["respondents"] == 2 and by["A"]["revenue"] == 1700
+    assert by["A"]["revenue_at_risk"] == pytest.approx(800.0)
+    assert by["A"]["revenue_at_risk_share"] == pytest.approx(800 / 1700)
+    assert by["A"]["nps"] == pytest.approx(0.0)
+    assert by["C"]["response_rate"] == pytest.approx(4 / 5)  # k5, k6, k8, k9 of k5..k9
+    lib = abc_from_files(c, r, customer_id="id", revenue="revenue", respondent_id="cust",
+                         score="nps", wave_column=None, n_resamples=500).summary
+    assert [row["ci_low"] for row in rows] == pytest.approx(lib["ci_low"].tolist())
+    assert [row["revenue_at_risk_low"] for row in rows] == pytest.approx(lib["revenue_at_risk_low"].tolist())
+    assert "1 response(s) without a classified customer" in res.stderr
+    calls = pd.read_csv(tmp_path / "out" / "calls.csv")
+    assert calls["id"].tolist() == ["k1", "k3", "k5", "k8", "k0", "k2", "k6", "k9"]
+    assert calls["comment"].tolist() == ["b", "d", "e", "g", "a", "c", "f", "h"]
+    assert calls["list"].tolist() == ["follow_up"] * 4 + ["thank"] * 4
+
+
+def test_text_output_and_demo_data(cli, tmp_path):
+    res = cli("abc", "--customers", "demo:customers.csv", "--responses", "demo:responses.csv",
+              "--wave", "2025-H2", "--resamples", "200", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "revenue_at_risk" in res.stdout and "Chi-square" in res.stdout
+    assert "wave 2025-H2" in res.stderr
+    assert "@" not in res.stdout  # no e-mail addresses (nor any identifiers) in the table
+
+
+def test_revenue_mode_and_cuts(cli, tmp_path):
+    c, r = _write(tmp_path)
+    common = ["abc", "--customers", c, "--responses", r, "--customer-id", "id", "--revenue", "revenue",
+              "--respondent-id", "cust", "--score-column", "nps", "--wave-column", "",
+              "--resamples", "200", "--json"]
+    rows = json.loads(cli(*common, "--cuts", "0.1,0.6").stdout)
+    assert [row["customers"] for row in rows] == [1, 5, 4]
+    rows = json.loads(cli(*common, "--mode", "revenue").stdout)
+    # shares before each customer: 0, .2, .38, .53, .67, .78, .87, .93, .98, ...
+    assert [row["customers"] for row in rows] == [6, 2, 2]
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--revenue", "turnover"], "'turnover' not found"),
+    (["--cuts", "0.5,0.2"], "0 < first < second < 1"),
+    (["--wave-column", "nps", "--wave", "w9"], "wave 'w9' not found"),
+])
+def test_bad_input_exits_2(cli, tmp_path, extra, message):
+    c, r = _write(tmp_path)
+    base = ["abc", "--customers", c, "--responses", r, "--customer-id", "id", "--revenue", "revenue",
+            "--respondent-id", "cust", "--score-column", "nps", "--wave-column", ""]
+    res = cli(*base, *extra)
+    assert res.returncode == 2
+    assert message in res.stderr and "Traceback" not in res.stderr
+
+
+def test_missing_file_exits_2(cli, tmp_path):
+    res = cli("abc", "--customers", tmp_path / "nope.csv", "--responses", "demo:responses.csv")
+    assert res.returncode == 2 and "file not found" in res.stderr

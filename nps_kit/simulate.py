@@ -1027,6 +1027,26 @@ def simulate_headcount(employees: pd.DataFrame | None = None,
     return grid[HEADCOUNT_COLUMNS]
 
 
+# --- previous employee wave (added for the enps_study template; not part of DEMO_FILES) ------
+
+PREVIOUS_EMPLOYEES_FILE = "employees_previous.csv"
+"""Demo file of the previous eNPS wave, written by :func:`simulate_employees_previous`."""
+
+
+def simulate_employees_previous(n: int = 300, seed: int | None = DEFAULT_SEED) -> pd.DataFrame:
+    """The employee survey one year earlier, for wave comparisons of eNPS.
+
+    Same columns and departments as :func:`simulate_employees`, drawn with seed ``seed + 1``;
+    Customer Success and Sales scored one point higher then (clipped at 10), so their eNPS has
+    fallen since. The demo file is ``_csv_bytes(simulate_employees_previous())`` (same format as
+    the other demo files), checked by ``tests/test_enps.py``.
+    """
+    prev = simulate_employees(n=n, seed=(DEFAULT_SEED if seed is None else int(seed)) + 1)
+    happier = prev["department"].isin(["Customer Success", "Sales"]).to_numpy()
+    score = prev["score"].to_numpy(dtype=float)
+    return prev.assign(score=np.where(happier, np.minimum(score + 1.0, 10.0), score))
+
+
 # ---------------------------------------------------------------------------------------------
 # the whole world and the files
 

@@ -81,6 +81,7 @@ def enps_comments(
     comment: str,
     by: Grouping | None = None,
     names: Iterable[str] = (),
+    per_group: int | None = None,
 ) -> pd.DataFrame:
     """Redacted comments from groups large enough to show, listed by group.
 
@@ -96,6 +97,8 @@ def enps_comments(
         A grouping of the report to list the comments under (default: none).
     names : iterable of str
         Names to hide (a stop list of staff names), besides e-mail addresses and phone numbers.
+    per_group : int, optional
+        Show at most this many comments per group (the first in sorted order).
 
     Returns
     -------
@@ -113,7 +116,11 @@ def enps_comments(
     keep = eligible_rows(report, data).to_numpy() & ~blank.to_numpy()
     out = _group_keys(data.loc[keep], cols).reset_index(drop=True)
     out["comment"] = redact(text.loc[keep].astype(str).reset_index(drop=True), names=names).to_numpy()
-    return out.sort_values([*cols, "comment"], kind="stable", ignore_index=True)
+    out = out.sort_values([*cols, "comment"], kind="stable", ignore_index=True)
+    if per_group is not None:
+        rank = out.groupby(cols, sort=False).cumcount() if cols else pd.Series(range(len(out)))
+        out = out.loc[rank.to_numpy() < per_group].reset_index(drop=True)
+    return out
 
 
 def enps_themes(

@@ -870,6 +870,53 @@ def revenue_at_risk(
     )
 
 
-def caveats() -> list[str]:
-    """The caveats every NPS-value analysis must carry, as plain sentences (for reports)."""
-    return list(CAVEATS)
+def compare_mean_intervals(
+    data: pd.DataFrame,
+    outcome: str = "ltv",
+    category: str = "category",
+    confidence: float = 0.95,
+    *,
+    id: str | None = None,
+    seed: int | None = 0,
+    n_resamples: int = 10_000,
+) -> pd.DataFrame:
+    """Mean outcome by category with both the t and the bootstrap interval, side by side.
+
+    For skewed LTV the two can differ; showing both lets a reader see whether the conclusion
+    depends on the choice (see :func:`mean_by_category`).
+
+    Returns
+    -------
+    DataFrame
+        ``category``, ``n``, ``mean``, ``t_low``, ``t_high``, ``bootstrap_low``,
+        ``bootstrap_high``, ``skewness`` (sample skewness of the outcome in the category).
+    """
+    t = mean_by_category(data, outcome, category, "t", confidence, id=id)
+    b = mean_by_category(data, outcome, category, "bootstrap", confidence, id=id, seed=seed,
+                         n_resamples=n_resamples)
+    groups = _group_values(data, outcome, _categories(data, category))
+    skew = [float(stats.skew(v)) if len(v) > 2 else float("nan") for v in groups]
+    return pd.DataFrame({
+        "category": t["category"], "n": t["n"], "mean": t["mean"], "t_low": t["ci_low"],
+        "t_high": t["ci_high"], "bootstrap_low": b["ci_low"], "bootstrap_high": b["ci_high"],
+        "skewness": skew,
+    })
+
+
+def caveats(joined: JoinResult | None = None) -> list[str]:
+    """The caveats every NPS-value analysis must carry, as plain sentences (for reports).
+
+    With a :class:`JoinResult`, a last sentence gives the coverage of this analysis: how many
+    of the customers with outcomes answered with a score, and how many declined the score.
+    """
+    out = list(CAVEATS)
+    if joined is not None:
+        with_outcome = joined.matched + joined.unmatched_outcomes
+        share = joined.matched / with_outcome if with_outcome else float("nan")
+        out.append(
+            f"This analysis covers {joined.matched} of {with_outcome} customers with outcomes "
+            f"({share:.0%}); {joined.no_score} response(s) had no score and "
+            f"{joined.unmatched_responses} response(s) had no outcome. The rest of the customer "
+            "base may behave differently."
+        )
+    return out

@@ -105,6 +105,8 @@ class AggregateCorrelation:
     confidence : float
     warning : str
         Empty, or the plain-language warning about too few points.
+    within : str or None
+        Grouping column the values were centred on (partial correlation), if any.
     points : DataFrame
         The points used.
     """
@@ -122,6 +124,7 @@ class AggregateCorrelation:
     confidence: float
     warning: str
     points: pd.DataFrame = field(repr=False)
+    within: str | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -129,7 +132,7 @@ class AggregateCorrelation:
         return pd.DataFrame([{
             "term": f"{self.kind}({self.x}, {self.y})",
             "label": f"{self.kind.capitalize()} correlation of NPS with {self.outcome_name} "
-                     "across points",
+                     "across points" + (f", within {self.within}" if self.within else ""),
             "estimate": self.r, "ci_low": self.low, "ci_high": self.high,
             "p_value": self.p_value, "n_points": self.n_points, "slope": self.slope,
             "intercept": self.intercept, "confidence": self.confidence, "warning": self.warning,
@@ -138,7 +141,7 @@ class AggregateCorrelation:
     @property
     def outcome_name(self) -> str:
         """The outcome's name: the ``outcome`` column of the points if present, else ``y``."""
-        if self.y == "outcome_value" and "outcome" in self.points.columns and len(self.points):
+        if self.y.startswith("outcome_value") and "outcome" in self.points.columns and len(self.points):
             return str(self.points["outcome"].iloc[0])
         return self.y
 
@@ -154,6 +157,7 @@ def aggregate_correlation(
     kind: str = "pearson",
     confidence: float = 0.95,
     min_points: int = MIN_POINTS,
+    within: str | None = None,
 ) -> AggregateCorrelation:
     """Correlate NPS with an outcome across points, warning when there are too few.
 
@@ -174,6 +178,14 @@ def aggregate_correlation(
     confidence : float
     min_points : int
         Below this, warn (default 10).
+    within : str, optional
+        A grouping column of the points (e.g. ``"segment"``). NPS and outcome are then centred on
+        their group means before correlating, so only movement *within* a group counts: points
+        that differ by segment (large Enterprise LTV, say) no longer drive the coefficient. This
+        is the partial correlation given the group indicators; with q = groups - 1 the interval
+        uses n - q in place of n (se 1/sqrt(n - q - 3) for Pearson) and the p-value the t test
+        with n - q - 2 degrees of freedom. The centred values are added to ``points`` as
+        ``<x>_within`` and ``<y>_within``, and ``x``/``y`` of the result name them.
 
     Returns
     -------
@@ -184,11 +196,22 @@ def aggregate_correlation(
     for c in (x, y):
         if c not in points.columns:
             raise DataError(f"column {c!r} not found; the points have columns {list(points.columns)}")
+    if within is not None and within not in points.columns:
+        raise DataError(f"column {within!r} not found; the points have columns {list(points.columns)}")
     xv = pd.to_numeric(points[x], errors="coerce").to_numpy(dtype=float)
     yv = pd.to_numeric(points[y], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(xv) & np.isfinite(yv)
+    used = points.loc[ok].reset_index(drop=True)
     xv, yv = xv[ok], yv[ok]
     n = int(ok.sum())
+    q = 0
+    if within is not None:
+        g = used[within].astype(str)
+        xv = xv - pd.Series(xv).groupby(g).transform("mean").to_numpy()
+        yv = yv - pd.Series(yv).groupby(g).transform("mean").to_numpy()
+        q = int(g.nunique()) - 1
+        x, y = f"{x}_within", f"{y}_within"
+        used = used.assign(**{x: xv, y: yv})
     text = ""
     name = str(points["outcome"].iloc[0]) if (y == "outcome_value" and "outcome" in points.columns
                                              and len(points)) else y
@@ -205,9 +228,15 @@ def aggregate_correlation(
         res = stats.pearsonr(xv, yv) if kind == "pearson" else stats.spearmanr(xv, yv)
         r, p = float(res.statistic), float(res.pvalue)
         slope, intercept = (float(v) for v in np.polyfit(xv, yv, 1))
-    low, high = correlation_interval(r, n, kind, confidence) if n >= 4 else (float("nan"),) * 2
+        if q:
+            df = n - q - 2
+            p = (float(2 * stats.t.sf(abs(r) * np.sqrt(df / max(1e-300, 1 - r * r)), df))
+                 if df > 0 else float("nan"))
+    n_eff = n - q
+    low, high = (correlation_interval(r, n_eff, kind, confidence) if n_eff >= 4
+                 else (float("nan"), float("nan")))
     return AggregateCorrelation(
         r=r, low=low, high=high, p_value=p, n_points=n, kind=kind, slope=slope,
-        intercept=intercept, x=x, y=y, confidence=confidence, warning=text,
-        points=points.loc[ok].reset_index(drop=True),
+        intercept=intercept, x=x, y=y, confidence=confidence, warning=text, points=used,
+        within=within,
     )

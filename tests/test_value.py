@@ -327,3 +327,27 @@ def test_aggregate_warns_with_few_points():
     with pytest.warns(NPSKitWarning):
         tiny = aggregate_correlation(pts.head(3))
     assert np.isnan(tiny.low) and np.isnan(tiny.high)
+
+
+def test_within_group_correlation_is_the_partial_correlation():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(5)
+    seg = np.repeat(["a", "b", "c"], 8)
+    shift = np.repeat([0.0, 30.0, -20.0], 8)
+    nps = rng.normal(20, 8, 24) + shift
+    out = 5 * shift + 0.8 * nps + rng.normal(0, 6, 24)
+    pts = pd.DataFrame({"segment": seg, "nps": nps, "outcome_value": out})
+    res = aggregate_correlation(pts, within="segment")
+    dummies = pd.get_dummies(seg, drop_first=True).to_numpy(dtype=float)
+    Z = sm.add_constant(dummies)
+    rx = sm.OLS(nps, Z).fit().resid
+    ry = sm.OLS(out, Z).fit().resid
+    assert res.r == pytest.approx(np.corrcoef(rx, ry)[0, 1])
+    full = sm.OLS(out, np.column_stack([Z, nps])).fit()
+    assert res.p_value == pytest.approx(full.pvalues[-1])
+    z = stats.norm.ppf(0.975)
+    se = 1 / np.sqrt(24 - 2 - 3)
+    assert res.low == pytest.approx(np.tanh(np.arctanh(res.r) - z * se))
+    assert res.x == "nps_within" and "nps_within" in res.points.columns
+    assert "within segment" in res.summary["label"][0]

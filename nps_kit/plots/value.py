@@ -115,7 +115,7 @@ def nps_outcome_plot(result, hue: str | None = "segment", ax: plt.Axes | None = 
     pts = result.points
     hue = hue if hue is not None and hue in pts.columns else None
     sns.scatterplot(data=pts, x=result.x, y=result.y, hue=hue, s=60, ax=ax)
-    if "nps_ci_low" in pts and "nps_ci_high" in pts:
+    if "nps_ci_low" in pts and "nps_ci_high" in pts and result.x == "nps":
         xv = pts[result.x].to_numpy(dtype=float)
         ax.errorbar(xv, pts[result.y], xerr=np.vstack([xv - pts["nps_ci_low"], pts["nps_ci_high"] - xv]),
                     fmt="none", ecolor="#bdbdbd", linewidth=0.8, zorder=0)
@@ -126,6 +126,7 @@ def nps_outcome_plot(result, hue: str | None = "segment", ax: plt.Axes | None = 
     ci = (f"[{result.low:.2f}, {result.high:.2f}]" if np.isfinite(result.low) else "no interval")
     ax.set_title(f"{result.kind.capitalize()} r = {result.r:.2f}, {result.confidence:.0%} CI {ci}, "
                  f"{result.n_points} points", fontsize=10)
-    ax.set_xlabel("NPS (points)")
-    ax.set_ylabel(result.outcome_name)
+    within = getattr(result, "within", None)
+    ax.set_xlabel("NPS (points)" if not within else f"NPS minus its {within} mean (points)")
+    ax.set_ylabel(result.outcome_name if not within else f"{result.outcome_name} minus its {within} mean")
     return ax

@@ -31,7 +31,7 @@ def _demo_responses() -> pd.DataFrame:
     return read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
 
 
-ALL = ["01_nps_basics"]
+ALL = ["01_nps_basics", "02_precision_and_sample_size"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -69,3 +69,43 @@ def test_01_nps_basics(run_template, tmp_path):
         sw = r.loc[r["wave"] == w, "score"].dropna()
         assert row["nps"] == pytest.approx(100 * ((sw >= 9).mean() - (sw <= 6).mean()))
         assert row["ci_low"] < row["nps"] < row["ci_high"]
+
+
+def _classic_n(population, confidence, margin, z=None):
+    z = norm.ppf(0.5 + confidence / 2) if z is None else z
+    n0 = z**2 * 0.25 / (margin / 100) ** 2
+    return math.ceil(round(n0 / (1 + (n0 - 1) / population), 9))
+
+
+def test_02_precision_and_sample_size(run_template, tmp_path):
+    _, res = run_template(_nb("02_precision_and_sample_size"), tmp_path)
+    z = norm.ppf(0.995)
+    # 3,000 customers, 99 %, +-3 %: n0 = 2.5758^2 x 0.25 / 0.03^2 = 1843.0; Cochran's FPC -> 1141.9
+    assert res["classic_n"] == _classic_n(3000, 0.99, 3) == 1142
+    n, big_n = 1142, 3000
+    fpc = math.sqrt((big_n - n) / (big_n - 1))
+    assert res["nps_margin_at_classic_n_worst_case"] == pytest.approx(100 * z * math.sqrt(1 / n) * fpc)
+    assert 5.9 < res["nps_margin_at_classic_n_worst_case"] < 6.1  # "+-3 %" is about +-6 points
+    v = 0.40 + 0.25 - 0.15**2
+    assert res["variance_expected"] == pytest.approx(v)
+    assert res["nps_margin_at_classic_n_expected"] == pytest.approx(100 * z * math.sqrt(v / n) * fpc)
+    # NPS sizes for +-3 points: n0 = z^2 v / e^2 with the same correction
+    for key, var in (("nps_n_worst_case", 1.0), ("nps_n_expected", v)):
+        n0 = z**2 * var / 0.03**2
+        assert res[key] == math.ceil(n0 / (1 + (n0 - 1) / big_n))
+    # the simulations agree with the formulas within a few percent
+    assert res["simulated_margin_worst_case"] == pytest.approx(res["nps_margin_at_classic_n_worst_case"], rel=0.05)
+    assert res["simulated_margin_expected"] == pytest.approx(res["nps_margin_at_classic_n_expected"], rel=0.05)
+    assert res["invitations_classic_n"] == math.ceil(1142 / 0.25)
+    assert res["reachable_respondents"] == 750
+    zz = norm.ppf(0.975) + norm.ppf(0.8)
+    assert res["change_n_per_wave"] == math.ceil(zz**2 * 2 * v / 0.1**2)
+    assert res["detectable_change_at_reachable_n"] == pytest.approx(100 * zz * math.sqrt(2 * v / 750))
+
+
+def test_02_with_95_percent(run_template, tmp_path):
+    _, res = run_template(_nb("02_precision_and_sample_size"), tmp_path, confidence=0.95, n_sim=2000)
+    # by hand: n0 = 1.96^2 x 0.25 / 0.03^2 = 1067.1; 1067.1 / (1 + 1066.1 / 3000) = 787.5 -> 788
+    assert res["classic_n"] == _classic_n(3000, 0.95, 3) == 788
+    assert res["nps_margin_at_classic_n_worst_case"] == pytest.approx(
+        100 * norm.ppf(0.975) * math.sqrt(1 / 788) * math.sqrt((3000 - 788) / 2999))

@@ -240,3 +240,28 @@ def channel_flags(
             NPSKitWarning, stacklevel=2,
         )
     return flags
+
+
+def describe_channel_flags(flags: pd.DataFrame, standardized: pd.DataFrame | None = None) -> list[str]:
+    """Plain-language warnings on changed channel mixes (and waves that cannot be standardised).
+
+    Parameters
+    ----------
+    flags : DataFrame
+        From :func:`channel_flags`.
+    standardized : DataFrame, optional
+        From :func:`standardized_nps`; waves with ``missing_channels`` get a sentence.
+    """
+    out = []
+    for (a, b), grp in flags.groupby(["from", "to"], sort=False):
+        moves = ", ".join(f"{r['channel']} {r['share_from']:.0%} -> {r['share_to']:.0%}"
+                          for r in grp.to_dict("records"))
+        out.append(f"Channel mix changed between {a} and {b} ({moves}): part of the change in NPS "
+                   "may come from who was reached, not from what they think; see the "
+                   "channel-standardised NPS.")
+    if standardized is not None:
+        for r in standardized[standardized["missing_channels"].astype(str) != ""].to_dict("records"):
+            out.append(f"Wave {r['wave']} has no respondents by {r['missing_channels']}, so it "
+                       "cannot be reweighted to the reference channel mix; its NPS is not "
+                       "comparable with waves that used that channel.")
+    return out

@@ -192,3 +192,27 @@ def flagged_pairs(flags: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["from", "to", "protocol_changes"])
     return (flags.groupby(["from", "to"], sort=False)["field"]
             .agg(lambda s: ", ".join(dict.fromkeys(s))).rename("protocol_changes").reset_index())
+
+
+def describe_flags(flags: pd.DataFrame) -> list[str]:
+    """One plain-language warning per pair of waves whose protocol changed.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame([{"from": "W1", "to": "W2", "field": "scale", "from_value": "0-10",
+    ...                    "to_value": "1-10"}])
+    >>> describe_flags(f)[0]
+    'Protocol changed between W1 and W2: scale (0-10 -> 1-10). A change in NPS between these waves cannot be read as a change in loyalty.'
+    """
+    out = []
+    for (a, b), grp in flags.groupby(["from", "to"], sort=False):
+        parts = []
+        for r in grp.to_dict("records"):
+            va, vb = r["from_value"], r["to_value"]
+            if r["field"] in ("question", "sample_source") and va and vb:
+                parts.append(f"{r['field']} (reworded: \"{va}\" -> \"{vb}\")")
+            else:
+                parts.append(f"{r['field']} ({va} -> {vb})")
+        out.append(f"Protocol changed between {a} and {b}: " + "; ".join(parts)
+                   + ". A change in NPS between these waves cannot be read as a change in loyalty.")
+    return out

@@ -246,3 +246,37 @@ def test_biont_two_workshops_change_not_significant():
     assert ch.loc[0, "mdc"] > 30
     text = describe_changes(ch)
     assert "not significant" in text[0] and "with 80 % power" in text[0]
+
+
+def test_read_waves_one_file_per_wave(tmp_path):
+    from nps_kit.waves import read_waves
+
+    (tmp_path / "2024-H2.csv").write_text("score\n10\n3\n")
+    (tmp_path / "2024-H1.csv").write_text("score\n9\n9\n8\n")
+    loaded = read_waves(f"{tmp_path / '2024-H2.csv'}; {tmp_path / '2024-H1.csv'}", "score", "wave")
+    assert loaded.rows_read == 5 == loaded.rows_kept and loaded.rows_dropped == 0
+    table = wave_table(loaded.data, "score", "wave", method="wald")
+    assert table["wave"].astype(str).tolist() == ["2024-H1", "2024-H2"]
+    assert table["nps"].tolist() == pytest.approx([200 / 3, 0.0])
+
+
+def test_wave_figures_draw_from_tables():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from nps_kit.plots import waves as wave_plots
+
+    rng = np.random.default_rng(2)
+    a = _responses(rng, ["W1", "W2"], [300, 300], [(0.4, 0.3, 0.3), (0.1, 0.3, 0.6)])
+    b = _responses(rng, ["W1", "W2"], [300, 300], [(0.3, 0.3, 0.4), (0.3, 0.3, 0.4)])
+    df = pd.concat([a.assign(segment="up"), b.assign(segment="flat")], ignore_index=True)
+    res = compare_waves(df, "score", "wave", by="segment")
+    ax = wave_plots.change_heatmap(res.segment_changes, "segment")
+    labels = sorted(t.get_text() for t in ax.texts)
+    up = res.segment_changes.set_index("segment").loc["up", "delta"]
+    assert f"{up:+.1f}*" in labels  # the significant change is starred
+    ax = wave_plots.trend_plot(res.waves)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["W1", "W2"]
+    ax = wave_plots.shares_plot(res.waves)
+    assert len(ax.patches) == 6  # 3 categories x 2 waves
+    matplotlib.pyplot.close("all")

@@ -1,8 +1,8 @@
 """The whole ABC study in one call: classes, join, NPS per class, tests, money and call lists.
 
 :func:`abc_analysis` chains :func:`nps_kit.segments.abc_classes`,
-:func:`nps_kit.segments.join_responses`, :func:`nps_kit.segments.class_table`,
-:func:`nps_kit.segments.compare_classes`, :func:`nps_kit.revenue.revenue_at_risk`,
+:func:`nps_kit.segments.join_responses`, :func:`nps_kit.class_nps.class_table`,
+:func:`nps_kit.class_nps.compare_classes`, :func:`nps_kit.revenue.revenue_at_risk`,
 :func:`nps_kit.revenue.revenue_weighted_nps` and :func:`nps_kit.calllist.call_list`;
 :func:`abc_from_files` reads the two files first; :func:`abc_summary_text` says what the numbers
 mean in plain language (the template shows it; nothing in it identifies a customer).
@@ -23,15 +23,8 @@ from nps_kit.intervals import METHODS
 from nps_kit.io import read_responses, read_table
 from nps_kit.revenue import ALL, RevenueAtRisk, revenue_at_risk, revenue_weighted_nps
 from nps_kit.scores import NONRESPONSE_POLICIES
-from nps_kit.segments import (
-    ABCClasses,
-    ClassComparison,
-    JoinedResponses,
-    abc_classes,
-    class_table,
-    compare_classes,
-    join_responses,
-)
+from nps_kit.class_nps import ClassComparison, class_table, compare_classes
+from nps_kit.segments import ABCClasses, JoinedResponses, abc_classes, join_responses
 
 OVERVIEW_COLUMNS: tuple[str, ...] = (
     "class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high", "revenue",
@@ -51,7 +44,7 @@ class ABCAnalysis:
     classes : ABCClasses
     joined : JoinedResponses
     by_class : DataFrame
-        :func:`nps_kit.segments.class_table`.
+        :func:`nps_kit.class_nps.class_table`.
     comparison : ClassComparison
     revenue : RevenueAtRisk
     weighted : DataFrame

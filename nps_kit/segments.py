@@ -19,18 +19,13 @@ listed in :attr:`ABCClasses.unclassified` with the reason; text that is not a nu
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency, norm
 
-from nps_kit.errors import DataError, NPSKitWarning, ParameterError, check_confidence, check_option
-from nps_kit.intervals import ADJUSTMENT, METHODS, nps_variance
-from nps_kit.scores import CATEGORIES, CATEGORY_DTYPE, NONRESPONSE_POLICIES, category_codes, parse_scores
-from nps_kit.summary import summarize
+from nps_kit.errors import DataError, ParameterError, check_option
+from nps_kit.scores import CATEGORY_DTYPE, NONRESPONSE_POLICIES, category_codes, parse_scores
 
 CLASSES: tuple[str, str, str] = ("A", "B", "C")
 """Class labels, richest first."""
@@ -44,9 +39,6 @@ TIE_RULE = (
     "customers with equal revenue share one class: the class of the first of them in "
     "descending order of revenue"
 )
-
-LOW_RESPONSE_RATIO = 0.5
-"""A class whose response rate is below this fraction of the highest class's rate is flagged."""
 
 _SHOWN = 5
 _RESPONSE_FIELDS = ("response_row", "score", "category", "declined", "comment", "wave")
@@ -486,244 +478,6 @@ def join_responses(
         rows_other_waves=int((~in_wave).sum()), rows_matched=int(matched.sum()),
         rows_unmatched=int((~matched).sum()), declined=int(declined.sum()),
         nonresponse=nonresponse, file=label,
-    )
-
-
-def class_counts(joined: JoinedResponses) -> pd.DataFrame:
-    """Detractors, passives and promoters per class (all three classes, zeros included)."""
-    cat = joined.data["category"]
-    table = pd.crosstab(joined.data["class"], cat, dropna=False).reindex(
-        index=list(CLASSES), columns=list(CATEGORIES), fill_value=0
-    )
-    out = pd.DataFrame({
-        "class": list(CLASSES),
-        "detractors": table["detractor"].to_numpy(dtype=np.int64),
-        "passives": table["passive"].to_numpy(dtype=np.int64),
-        "promoters": table["promoter"].to_numpy(dtype=np.int64),
-    })
-    declined = joined.data.groupby("class", observed=False)["declined"].sum()
-    return out.assign(declined=declined.reindex(list(CLASSES), fill_value=0).to_numpy(dtype=np.int64))
-
-
-def class_table(
-    classes: ABCClasses,
-    joined: JoinedResponses,
-    method: str = "adjusted-wald",
-    confidence: float = 0.95,
-    *,
-    seed: int | None = 0,
-    n_resamples: int = 10_000,
-    low_response_ratio: float = LOW_RESPONSE_RATIO,
-) -> pd.DataFrame:
-    """NPS per ABC class with intervals, response rates and a low-response flag.
-
-    Parameters
-    ----------
-    classes, joined
-        From :func:`abc_classes` and :func:`join_responses`.
-    method, confidence, seed, n_resamples
-        Interval options of :func:`nps_kit.summary.summarize`.
-    low_response_ratio : float
-        A class is flagged (``low_response``) when its response rate is below this fraction of
-        the highest class's rate; a :class:`~nps_kit.errors.NPSKitWarning` names it, since the
-        respondents of a class that rarely answers may not speak for it (non-response bias).
-
-    Returns
-    -------
-    DataFrame
-        One row per class: ``class``, ``customers``, ``customer_share``, ``revenue``,
-        ``revenue_share``, ``respondents`` (counted in the NPS), ``declined``,
-        ``response_rate`` (respondents / customers), ``detractors`` ... ``promoter_share``,
-        ``nps``, ``se``, ``ci_low``, ``ci_high`` (points), ``method``, ``confidence``,
-        ``low_response``.
-    """
-    pop = classes.summary[["class", "customers", "customer_share", "revenue", "revenue_share"]]
-    counts = class_counts(joined)
-    stats = summarize(counts, by="class", method=method, confidence=confidence, seed=seed,
-                      n_resamples=n_resamples)
-    stats = stats.assign(**{"class": stats["class"].astype(str)})
-    keep = ["class", "detractors", "passives", "promoters", "detractor_share", "passive_share",
-            "promoter_share", "nps", "se", "ci_low", "ci_high", "method", "confidence"]
-    out = pop.merge(stats[keep], on="class", how="left")
-    n = out[["detractors", "passives", "promoters"]].sum(axis=1).to_numpy(dtype=np.int64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = n / out["customers"].to_numpy(dtype=float)
-    out.insert(5, "respondents", n)
-    out.insert(6, "declined", counts["declined"].to_numpy())
-    out.insert(7, "response_rate", rate)
-    top = np.nanmax(rate) if np.any(np.isfinite(rate)) else np.nan
-    low = np.isfinite(rate) & (out["customers"].to_numpy() > 0) & (rate < low_response_ratio * top)
-    out["low_response"] = low
-    if low.any():
-        warnings.warn(
-            "response rate far below the other classes (below "
-            f"{low_response_ratio:.0%} of the highest, {top:.1%}) in class(es) "
-            + ", ".join(f"{c} ({r:.1%})" for c, r in zip(out["class"][low], rate[low]))
-            + ": their NPS may not represent the class (non-response bias)",
-            NPSKitWarning, stacklevel=2,
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class ClassComparison:
-    """Do the classes differ? Chi-square test and pairwise NPS differences.
-
-    Attributes
-    ----------
-    chi2, dof, p_value : float
-        Pearson chi-square test of independence on the class x category table (NaN when fewer
-        than two classes or categories are observed).
-    min_expected : float
-        Smallest expected cell count.
-    note : str
-        Caveat when expected counts are below 5 (the chi-square approximation is then rough).
-    table : DataFrame
-        The class x category counts tested.
-    pairwise : DataFrame
-        ``class_1``, ``class_2``, ``nps_1``, ``nps_2``, ``difference`` (nps_1 - nps_2, points),
-        ``se``, ``z``, ``p_value``, ``p_holm`` (Holm-adjusted), ``significant``. With the adjusted
-        Wald method, ``se``, ``z`` and the p-values come from the adjusted counts (so ``z`` is
-        the adjusted difference over ``se``); ``difference`` is the observed one.
-    method : str
-        Variance used for the pairwise se ("adjusted-wald" or "wald").
-    confidence : float
-    """
-
-    chi2: float
-    dof: int
-    p_value: float
-    min_expected: float
-    note: str
-    table: pd.DataFrame = field(repr=False)
-    pairwise: pd.DataFrame = field(repr=False)
-    method: str
-    confidence: float
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The pairwise differences (the chi-square test is in the attributes)."""
-        return self.pairwise
-
-    def _repr_html_(self) -> str:
-        head = (f"<p>Chi-square test class x category: chi2 = {self.chi2:.2f}, dof = {self.dof}, "
-                f"p = {self.p_value:.4g}. {self.note}</p>")
-        return head + self.summary.to_html(index=False)
-
-
-def holm(p_values) -> np.ndarray:
-    """Holm's step-down adjustment of p-values (Holm 1979), in the input order.
-
-    Sort p ascending; adjusted p_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)).
-
-    Examples
-    --------
-    >>> holm([0.01, 0.04, 0.03]).round(3).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p_values, dtype=float)
-    m = len(p)
-    if m == 0:
-        return p
-    order = np.argsort(p, kind="stable")
-    stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
-    adjusted = np.maximum.accumulate(np.where(np.isnan(stepped), -np.inf, stepped))
-    adjusted = np.where(np.isnan(stepped), np.nan, adjusted)
-    out = np.empty(m)
-    out[order] = adjusted
-    return out
-
-
-def _pairwise(counts: pd.DataFrame, method: str, confidence: float) -> pd.DataFrame:
-    compare_nps = None
-    cnt = counts.set_index("class")[["detractors", "passives", "promoters"]].astype(float)
-    rows = []
-    for c1, c2 in combinations(CLASSES, 2):
-        x1, x2 = cnt.loc[c1].to_numpy(), cnt.loc[c2].to_numpy()
-        nps1 = 100 * (x1[2] - x1[0]) / x1.sum() if x1.sum() else np.nan
-        nps2 = 100 * (x2[2] - x2[0]) / x2.sum() if x2.sum() else np.nan
-        rows.append((c1, c2, nps1, nps2, *_difference(x1, x2, method, compare_nps, confidence)))
-    out = pd.DataFrame(rows, columns=["class_1", "class_2", "nps_1", "nps_2", "difference", "se", "z",
-                                      "p_value"])
-    out["p_holm"] = holm(out["p_value"])
-    out["significant"] = out["p_holm"] < 1 - confidence
-    return out
-
-
-def _difference(x1, x2, method, compare_nps, confidence):
-    """(nps_1 - nps_2 as the method estimates it, se, z, p), points; independent samples."""
-    if x1.sum() == 0 or x2.sum() == 0:
-        return np.nan, np.nan, np.nan, np.nan
-    if compare_nps is not None:
-        # compare_nps(counts_1, counts_2) reports NPS_2 - NPS_1: pass class 2 first
-        res = compare_nps(tuple(int(v) for v in x2), tuple(int(v) for v in x1), method=method,
-                          confidence=confidence)
-        delta, se = float(res.difference), float(res.se)
-        return delta, se, delta / se if se > 0 else np.nan, float(res.p_value)
-    if method == "adjusted-wald":
-        x1, x2 = x1 + np.array(ADJUSTMENT), x2 + np.array(ADJUSTMENT)
-    est = [(x[2] - x[0]) / x.sum() for x in (x1, x2)]
-    var = [float(nps_variance(*x)) / x.sum() for x in (x1, x2)]
-    delta, se = 100 * (est[0] - est[1]), 100 * np.sqrt(var[0] + var[1])
-    if se == 0:
-        return delta, 0.0, np.nan, np.nan
-    z = delta / se
-    return delta, se, z, float(2 * norm.sf(abs(z)))
-
-
-def compare_classes(
-    joined: JoinedResponses, method: str = "adjusted-wald", confidence: float = 0.95
-) -> ClassComparison:
-    """Test whether NPS categories differ between classes: chi-square and pairwise differences.
-
-    The chi-square test uses :func:`scipy.stats.chi2_contingency` on the class x category table
-    (classes or categories without any respondent are left out). Pairwise, for classes i and j
-    (independent samples, METHODS.md "Comparing NPS"): difference = NPS_i - NPS_j,
-    se = sqrt(v_i/n_i + v_j/n_j) with v = p + d - (p - d)^2, z = difference / se, two-sided normal
-    p-value, then Holm's adjustment over the three pairs. With ``method="adjusted-wald"`` each
-    class's counts are adjusted first (0.75, 1.5, 0.75; Rocks 2016) for the se; any other method
-    uses the plain Wald variance. The reported difference is always the observed one.
-
-    Parameters
-    ----------
-    joined : JoinedResponses
-    method : {"adjusted-wald", "wald", "score", "bootstrap", "bayes"}
-    confidence : float
-        Significance is judged at 1 - confidence on the Holm-adjusted p-values.
-
-    Returns
-    -------
-    ClassComparison
-
-    References
-    ----------
-    Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian
-    Journal of Statistics 6(2), 65-70.
-    Rocks, B. (2016). Interval estimation for the "Net Promoter Score". The American
-    Statistician 70(4), 365-372.
-    """
-    check_option("method", method, METHODS)
-    confidence = check_confidence(confidence)
-    counts = class_counts(joined)
-    table = counts.set_index("class")[["detractors", "passives", "promoters"]]
-    obs = table.to_numpy(dtype=float)
-    obs = obs[obs.sum(axis=1) > 0][:, obs.sum(axis=0) > 0]
-    pair_method = "adjusted-wald" if method == "adjusted-wald" else "wald"
-    pairwise = _pairwise(counts, pair_method, confidence)
-    pairwise["difference"] = pairwise["nps_1"] - pairwise["nps_2"]
-    if obs.shape[0] < 2 or obs.shape[1] < 2:
-        return ClassComparison(np.nan, 0, np.nan, np.nan,
-                               "fewer than two classes or categories observed: no chi-square test",
-                               table.reset_index(), pairwise, pair_method, confidence)
-    res = chi2_contingency(obs, correction=False)
-    expected = res.expected_freq
-    small = int((expected < 5).sum())
-    note = (f"{small} of {expected.size} expected counts are below 5: the chi-square "
-            "approximation is rough; read the p-value with care" if small else "")
-    return ClassComparison(
-        chi2=float(res.statistic), dof=int(res.dof), p_value=float(res.pvalue),
-        min_expected=float(expected.min()), note=note, table=table.reset_index(),
-        pairwise=pairwise, method=pair_method, confidence=confidence,
     )
 
 

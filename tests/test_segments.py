@@ -11,15 +11,8 @@ from scipy.stats import chi2_contingency, norm
 from statsmodels.stats.multitest import multipletests
 
 from nps_kit.errors import DataError, NPSKitWarning, ParameterError
-from nps_kit.segments import (
-    abc_classes,
-    class_counts,
-    class_table,
-    compare_classes,
-    holm,
-    join_responses,
-    lorenz_curve,
-)
+from nps_kit.class_nps import class_counts, class_table, compare_classes
+from nps_kit.segments import abc_classes, join_responses, lorenz_curve
 
 
 def _customers(revenues, ids=None):
@@ -289,6 +282,35 @@ def test_compare_classes_notes_small_expected_counts():
     assert res.method == "adjusted-wald"
 
 
-def test_holm_matches_statsmodels():
-    p = np.array([0.001, 0.04, 0.03, 0.2, 0.0125])
-    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1])
+def test_figures_draw_from_the_tables():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nps_kit.abc import abc_analysis
+    from nps_kit.plots.segments import (
+        lorenz_plot,
+        nps_by_class_plot,
+        response_rate_plot,
+        revenue_at_risk_plot,
+    )
+
+    customers = _population()
+    ids = [f"k{i:03d}" for i in (0, 1, 2, 3, 20, 21, 22, 50, 51, 52, 53)]
+    responses = pd.DataFrame({"respondent_id": ids, "score": [10, 9, 3, 7, 10, 2, 8, 0, 9, 9, 6]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = abc_analysis(customers, responses, n_resamples=200)
+    ax = lorenz_plot(lorenz_curve(a.classes), a.classes.summary)
+    assert [t.get_text() for t in ax.texts if len(t.get_text()) == 1] == ["A", "B", "C"]
+    x, y = ax.lines[0].get_data()
+    assert x[-1] == pytest.approx(100) and y[-1] == pytest.approx(100)
+    ax = nps_by_class_plot(a.by_class, a.weighted)
+    assert [t.get_text() for t in ax.get_xticklabels()][0].startswith("A\n(n = 4)")
+    ax = revenue_at_risk_plot(a.revenue.table)
+    heights = [p.get_height() for p in ax.patches]
+    assert len(heights) == 6 and max(heights) > 0
+    ax = response_rate_plot(a.by_class)
+    assert [p.get_height() for p in ax.patches] == pytest.approx([20.0, 10.0, 8.0])
+    plt.close("all")

@@ -1,6 +1,7 @@
 """Figures of the ABC study: revenue concentration, NPS, revenue at risk and response by class.
 
-Every function takes a table from :mod:`nps_kit.segments`, :mod:`nps_kit.revenue` or
+Every function takes a table from :mod:`nps_kit.segments`, :mod:`nps_kit.class_nps`,
+:mod:`nps_kit.revenue` or
 :mod:`nps_kit.abc` (never raw responses, so no identifier reaches a figure) and returns the
 matplotlib Axes.
 """
@@ -66,7 +67,7 @@ def nps_by_class_plot(table: pd.DataFrame, weighted: pd.DataFrame | None = None,
     Parameters
     ----------
     table : DataFrame
-        :func:`nps_kit.segments.class_table` (``class``, ``nps``, ``ci_low``, ``ci_high``,
+        :func:`nps_kit.class_nps.class_table` (``class``, ``nps``, ``ci_low``, ``ci_high``,
         ``respondents``).
     weighted : DataFrame, optional
         :func:`nps_kit.revenue.revenue_weighted_nps`; its class rows are drawn as hollow marks.
@@ -142,7 +143,7 @@ def response_rate_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> pl
     Parameters
     ----------
     table : DataFrame
-        :func:`nps_kit.segments.class_table`.
+        :func:`nps_kit.class_nps.class_table`.
     """
     ax = _axes(ax, (6, 3.5))
     rate = 100 * table["response_rate"].to_numpy(dtype=float)

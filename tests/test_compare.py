@@ -197,3 +197,13 @@ def test_min_detectable_change_agrees_with_power_module():
     # (the lower tail adds about 1e-6 more)
     z = norm.ppf(0.975)
     assert norm.sf(z - ours / res.se) == pytest.approx(0.8, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["nps_kit.compare", "nps_kit.waves", "nps_kit.channels",
+                                  "nps_kit.protocol"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

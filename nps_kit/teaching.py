@@ -479,7 +479,8 @@ def coverage_conclusions(study: pd.DataFrame, tolerance: float = 0.02, mc_allowa
             tail = f"; still outside {band} somewhere at n = {ns[-1]:,}"
         else:
             tail = f"; within {band} in every scenario from n = {int(r.stable_from_n):,} on"
-        out.append(f"{head}{tail} ({reps:,} simulated surveys per cell, so +-{r.band:.1%} allowed).")
+        out.append(f"{head}{tail} ({reps:,} simulated surveys per cell, so +-{100 * r.band:.1f} "
+                   "percentage points allowed).")
     good = v.loc[v["near_nominal_everywhere"], "method"].tolist()
     if good:
         out.append(f"Near the nominal {nominal:.0%} at every n and in every scenario studied: {', '.join(good)}.")

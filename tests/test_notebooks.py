@@ -31,7 +31,7 @@ def _demo_responses() -> pd.DataFrame:
     return read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
 
 
-ALL = ["01_nps_basics", "02_precision_and_sample_size"]
+ALL = ["01_nps_basics", "02_precision_and_sample_size", "03_interval_methods"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -109,3 +109,47 @@ def test_02_with_95_percent(run_template, tmp_path):
     assert res["classic_n"] == _classic_n(3000, 0.95, 3) == 788
     assert res["nps_margin_at_classic_n_worst_case"] == pytest.approx(
         100 * norm.ppf(0.975) * math.sqrt(1 / 788) * math.sqrt((3000 - 788) / 2999))
+
+
+def _wald_coverage_by_hand(n, shares, n_sim, seed):
+    """Coverage of the plain Wald interval, simulated here without nps_kit."""
+    rng = np.random.default_rng(seed)
+    c = rng.multinomial(n, shares, size=n_sim)
+    p, d = c[:, 2] / n, c[:, 0] / n
+    est = p - d
+    half = norm.ppf(0.975) * np.sqrt((p + d - est**2) / n)
+    truth = shares[2] - shares[0]
+    return float(np.mean((est - half <= truth + 1e-12) & (truth - 1e-12 <= est + half)))
+
+
+def test_03_interval_methods(run_template, tmp_path):
+    _, res = run_template(_nb("03_interval_methods"), tmp_path)
+    cov = pd.DataFrame(res["coverage"])
+    assert len(cov) == 8 * 4 * 5  # n x scenarios x methods
+    assert set(cov["method"]) == {"adjusted-wald", "wald", "score", "bootstrap", "bayes"}
+    cell = cov.set_index(["scenario", "n", "method"])
+    # Wald near the top of the scale with 10 respondents, against an independent simulation
+    wald10 = cell.loc[("near the top (3/12/85)", 10, "wald")]
+    by_hand = _wald_coverage_by_hand(10, (0.03, 0.12, 0.85), 40_000, seed=11)
+    assert wald10["coverage"] == pytest.approx(by_hand, abs=4 * math.sqrt(by_hand * (1 - by_hand) / 2000) + 0.005)
+    assert wald10["coverage"] < 0.85  # well below nominal
+    # the adjusted Wald interval is near nominal at n = 2,000 in every scenario
+    aw = cov[(cov["method"] == "adjusted-wald") & (cov["n"] == 2000)]
+    assert (aw["coverage"] - 0.95).abs().max() < 0.015
+    # the verdict is the table's own numbers
+    verdict = pd.DataFrame(res["verdict"]).set_index("method")
+    for method, grp in cov.groupby("method"):
+        assert verdict.loc[method, "min_coverage"] == pytest.approx(grp["coverage"].min())
+    assert not verdict.loc["wald", "near_nominal_everywhere"]
+    assert verdict.loc["adjusted-wald", "near_nominal_everywhere"]
+    wald_line = next(c for c in res["conclusions"] if c.startswith("wald:"))
+    assert f"{wald10['coverage']:.1%}" in wald_line
+    # the small example: 1 detractor, 2 passives, 7 promoters; Wald by hand
+    ex = {r["method"]: r for r in res["example_intervals"]}
+    v = 0.7 + 0.1 - 0.6**2
+    assert ex["wald"]["ci_low"] == pytest.approx(100 * (0.6 - norm.ppf(0.975) * math.sqrt(v / 10)))
+    assert ex["wald"]["ci_high"] == 100.0  # clamped
+    # adjusted Wald by hand: counts + (0.75, 1.5, 0.75), n + 3
+    pa, da = 7.75 / 13, 1.75 / 13
+    va = pa + da - (pa - da) ** 2
+    assert ex["adjusted-wald"]["ci_low"] == pytest.approx(100 * (pa - da - norm.ppf(0.975) * math.sqrt(va / 13)))

@@ -97,6 +97,10 @@ def test_join_matches_numeric_and_text_ids():
     o = pd.DataFrame({"customer_id": ["101", " 102 "], "ltv": [1.0, 2.0], "churned": [0, 1]})
     j = join_outcomes(r, o, wave=None)
     assert j.matched == 2 and j.unmatched_outcomes == 0
+    # integer ids read as floats because of a blank id elsewhere still match
+    r2 = pd.DataFrame({"respondent_id": [101.0, np.nan], "score": [9.0, 2.0]})
+    j = join_outcomes(r2, o, wave=None)
+    assert j.matched == 1 and j.missing_id_responses == 1 and j.unmatched_outcomes == 1
 
 
 def test_duplicate_outcomes_name_file_and_rows(small):

@@ -515,7 +515,8 @@ def wave_changes(
         Segment columns: one comparison per segment.
     baseline : optional
         A wave label: every other wave is compared with it too (column ``comparison`` says
-        "consecutive", "baseline" or both).
+        "consecutive", "baseline" or both). Every pair runs from the earlier to the later wave,
+        so for waves before the baseline ``from`` is that wave and ``to`` the baseline.
     method : {"adjusted-wald", "wald"}
         Test method. The interval methods "score", "bootstrap" and "bayes" have no two-sample
         form here; pass them to :func:`wave_table` instead.

@@ -110,6 +110,17 @@ def normalise_groupings(groups: Grouping | Sequence[Grouping] | None) -> list[tu
     return out
 
 
+def grouping_columns(groups: Grouping | Sequence[Grouping] | None) -> list[str]:
+    """Every column named by the groupings, once each, in order of appearance.
+
+    Examples
+    --------
+    >>> grouping_columns(["department", "location", ["department", "location"]])
+    ['department', 'location']
+    """
+    return list(dict.fromkeys(c for g in normalise_groupings(groups) for c in g))
+
+
 def table_name(columns: Sequence[str]) -> str:
     """``()`` -> ``"overall"``, ``("department",)`` -> ``"department"``,
     ``("department", "location")`` -> ``"department x location"``."""
@@ -176,7 +187,8 @@ class ENPSReport:
     n, enps, ci_low, ci_high, participation : float or None
         The overall figures (None when the whole survey is below the threshold).
     unmatched_headcount : DataFrame
-        Groups with answers but no headcount row (their participation is missing).
+        Groups (in the headcount's columns) with respondents but no headcount row; every group
+        containing them has no participation.
     """
 
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
@@ -367,7 +379,7 @@ def enps_report(
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"enps_report needs a DataFrame, got {type(data).__name__}")
     groupings = normalise_groupings(groups)
-    all_cols = list(dict.fromkeys(c for g in groupings for c in g))
+    all_cols = grouping_columns(groupings)
     missing = [c for c in [score, *all_cols] if c not in data.columns]
     if missing:
         raise DataError(f"column(s) {missing} not found; the data has columns {list(data.columns)}")
@@ -376,20 +388,28 @@ def enps_report(
 
     columns = [()] + groupings
     tables: list[pd.DataFrame] = []
-    unmatched = []
+    unmatched_frame = pd.DataFrame()
+    if hc is not None:
+        hc_keys = [c for c in hc.columns if c != "headcount"]
+        known = hc[hc_keys].drop_duplicates().assign(_known=True)
+        matched = frame[hc_keys].merge(known, on=hc_keys, how="left")["_known"].notna().to_numpy()
+        frame = frame.assign(_no_headcount=~matched)
+        unmatched_frame = (frame.loc[~matched, hc_keys].drop_duplicates()
+                           .sort_values(hc_keys).reset_index(drop=True))
     for cols in columns:
         counted = summarize(frame, score, by=list(cols) or None, method="wald")
         t = counted[[*cols, "n", "detractors", "passives", "promoters"]].reset_index(drop=True)
         if hc is not None and set(cols) <= set(hc.columns):
+            # a group holding anyone without a headcount row has no known headcount
             if cols:
                 per = hc.groupby(list(cols), sort=True)["headcount"].sum().reset_index()
-                t = t.merge(per, on=list(cols), how="outer", sort=True, indicator=True)
-                no_hc = t["_merge"] == "left_only"
-                if no_hc.any():
-                    unmatched.append(t.loc[no_hc, list(cols)].assign(table=table_name(cols)))
-                t = t.drop(columns="_merge")
+                gaps = frame.loc[frame["_no_headcount"], list(cols)].drop_duplicates()
+                t = t.merge(per, on=list(cols), how="outer", sort=True)
+                gap = t[list(cols)].merge(gaps.assign(_gap=True), on=list(cols), how="left")["_gap"]
+                t.loc[gap.notna().to_numpy(), "headcount"] = np.nan
             else:
-                t = t.assign(headcount=int(hc["headcount"].sum()))
+                t = t.assign(headcount=np.nan if frame["_no_headcount"].any()
+                             else int(hc["headcount"].sum()))
             for c in ("n", "detractors", "passives", "promoters"):
                 t[c] = t[c].fillna(0).astype(np.int64)
             t["headcount"] = t["headcount"].astype("Int64")
@@ -460,8 +480,6 @@ def enps_report(
     def num(v):
         return None if pd.isna(v) else float(v)
 
-    unmatched_frame = (pd.concat(unmatched, ignore_index=True) if unmatched
-                       else pd.DataFrame(columns=["table"]))
     return ENPSReport(
         tables=MappingProxyType(out), groupings=tuple(groupings), min_group_size=k,
         threshold_override=k < LOWEST_THRESHOLD, method=method, confidence=confidence,

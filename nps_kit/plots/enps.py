@@ -47,7 +47,8 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
     for yi, reason in zip(y[hidden], table["reason"].to_numpy()[hidden]):
         ax.barh(yi, 200, left=-100, height=0.7, color=SUPPRESSED_COLOR, hatch="///",
                 edgecolor="#bdbdbd", linewidth=0)
-        ax.text(0, yi, f"suppressed: {reason}", ha="center", va="center", fontsize=8,
+        label = reason if str(reason).startswith("suppressed") else f"suppressed: {reason}"
+        ax.text(0, yi, label, ha="center", va="center", fontsize=8,
                 color="#525252")
     ax.axvline(0, color="#252525", linewidth=0.8)
     ax.set_yticks(y, labels)

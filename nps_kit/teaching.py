@@ -40,7 +40,7 @@ from scipy.stats import norm
 from nps_kit.errors import ParameterError, check_confidence, check_option
 from nps_kit.intervals import METHODS, interval_arrays, nps_variance
 from nps_kit.scores import NONRESPONSE_POLICIES, mean_score, median_score, nps
-from nps_kit.simulate import DEFAULT_SEED, simulate_counts, simulate_scores, true_nps
+from nps_kit.simulate import DEFAULT_SEED, _score_probabilities, simulate_counts, simulate_scores, true_nps
 from nps_kit.summary import summarize
 
 # --------------------------------------------------------------------------- small helpers
@@ -843,10 +843,9 @@ def incentive_inflation(
         "honest_nps": _nps_of_counts(hd, ha, hp), "reported_nps": ci["nps"],
         "ci_low": ci["low"], "ci_high": ci["high"], "n": n_per_wave,
     })
-    # share of all scores that are pushable, from the score distribution behind the shares
-    probs = np.bincount(simulate_scores(200_000, shares, seed=_child_seed(seed, 3)).astype(int),
-                        minlength=11) / 200_000
-    expected = 100.0 * push * float(probs[pushed.astype(int)].sum())
+    # share of pushable scores in the score distribution simulate_scores draws from
+    probs = _score_probabilities(shares)
+    expected = 100.0 * push * float(probs[np.unique(pushed.astype(int))].sum())
     on = waves["incentive"].to_numpy()
     measured = float(waves.loc[on, "reported_nps"].mean() - waves.loc[~on, "reported_nps"].mean())
     return IncentiveInflation(waves=waves, expected_jump=expected, measured_jump=measured, push=push)

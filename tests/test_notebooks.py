@@ -31,7 +31,7 @@ def _demo_responses() -> pd.DataFrame:
     return read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
 
 
-ALL = ["01_nps_basics", "02_precision_and_sample_size", "03_interval_methods"]
+ALL = ["01_nps_basics", "02_precision_and_sample_size", "03_interval_methods", "04_pitfalls"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -153,3 +153,67 @@ def test_03_interval_methods(run_template, tmp_path):
     pa, da = 7.75 / 13, 1.75 / 13
     va = pa + da - (pa - da) ** 2
     assert ex["adjusted-wald"]["ci_low"] == pytest.approx(100 * (pa - da - norm.ppf(0.975) * math.sqrt(va / 13)))
+
+
+def test_04_pitfalls(run_template, tmp_path):
+    _, res = run_template(_nb("04_pitfalls"), tmp_path)
+    # the model's truth, by an independent simulation of the latent score model
+    rng = np.random.default_rng(21)
+    raw = np.clip(np.rint(7.6 + 1.5 * rng.standard_normal(500_000) + rng.normal(0, 0.9, 500_000)), 0, 10)
+    assert res["true_nps_model"] == pytest.approx(100 * ((raw >= 9).mean() - (raw <= 6).mean()), abs=0.4)
+    # e-mail only is biased up; phone follow-up reduces the bias, weighting removes most of it
+    assert res["bias_email_only"] > 20
+    assert res["bias_email_only"] > res["bias_pooled"] > abs(res["bias_weighted"])
+    assert abs(res["bias_weighted"]) < 6
+    bias = {r["estimator"]: r for r in res["channel_bias"]}
+    assert abs(bias["everyone invited"]["bias"]) < 4 * bias["everyone invited"]["sd"] / math.sqrt(500)
+
+    # non-response rules, recomputed by hand from the demo file
+    r = _demo_responses()
+    for row in res["rules_by_wave"]:
+        s = r.loc[r["wave"] == row["wave"], "score"]
+        m = int(s.isna().sum())
+        d, p, n = int((s <= 6).sum()), int((s >= 9).sum()), int(s.notna().sum())
+        assert row["nps_exclude"] == pytest.approx(100 * (p - d) / n)
+        assert row["nps_detractor"] == pytest.approx(100 * (p - d - m) / (n + m))
+        assert row["nonrespondents"] == m
+    s = r["score"]
+    m, d, p, n = int(s.isna().sum()), int((s <= 6).sum()), int((s >= 9).sum()), int(s.notna().sum())
+    assert res["rules_gap_overall"] == pytest.approx(100 * (p - d - m) / (n + m) - 100 * (p - d) / n)
+
+    # the protocol change into the changed wave, read independently from the YAML
+    import yaml
+    from nps_kit.io import resolve_path
+
+    doc = yaml.safe_load(resolve_path("demo:protocol.yaml").read_text(encoding="utf-8"))
+    waves = {w["wave"]: w for w in doc["waves"]}
+    changed = {f["field"] for f in res["protocol_changes"] if f["to"] == "2025-H1"}
+    assert {"channels", "question"} <= changed
+    assert waves["2024-H2"]["question"] != waves["2025-H1"]["question"]
+    assert "phone" not in waves["2025-H1"]["channels"]
+
+    # measured vs truth: measured NPS by hand, truth from the simulator's ground truth
+    from nps_kit.simulate import true_nps
+
+    truth = true_nps(read_table("demo:customers.csv"))
+    truth = truth[truth["segment"] == "All"].set_index("wave")["nps"]
+    table = pd.DataFrame(res["measured_vs_truth"]).set_index("wave")
+    for w, row in table.iterrows():
+        sw = r.loc[r["wave"] == w, "score"].dropna()
+        assert row["measured_nps"] == pytest.approx(100 * ((sw >= 9).mean() - (sw <= 6).mean()))
+        assert row["true_nps"] == pytest.approx(truth[w])
+    assert table.loc["2025-H1", "measured_change"] > 0 > table.loc["2025-H1", "true_change"]
+
+    # incentives: 100 x push x passive share = 100 x 0.4 x 0.35 = 14 points
+    assert res["incentive_expected_jump"] == pytest.approx(14.0)
+    assert res["incentive_measured_jump"] == pytest.approx(14.0, abs=8)  # 4 waves of 300 on each side
+    waves_inc = pd.DataFrame(res["incentive_waves"])
+    assert waves_inc["true_nps"].nunique() == 1
+
+    # small-sample swings against theory: sd 100 sqrt(v / 50), changes with sd sqrt(2) times that
+    swings = {r["figure"]: r["value"] for r in res["swings"]}
+    v = 0.40 + 0.25 - 0.15**2
+    assert swings["expected_sd"] == pytest.approx(100 * math.sqrt(v / 50))
+    assert swings["sd"] == pytest.approx(swings["expected_sd"], rel=0.06)
+    assert swings["share_big_changes"] == pytest.approx(2 * norm.sf(10 / (math.sqrt(2) * swings["expected_sd"])), abs=0.05)
+    assert swings["share_significant"] == pytest.approx(0.05, abs=0.02)

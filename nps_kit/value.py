@@ -269,6 +269,11 @@ def correlation_interval(r: float, n: int, kind: str = "spearman", confidence: f
     sqrt((1 + r^2 / 2) / (n - 3)) (Bonett & Wright 2000, after Fieller, Hartley & Pearson 1957).
     Limits tanh(z -+ z_crit se). NaN for n < 4 or |r| = 1.
 
+    Examples
+    --------
+    >>> [round(v, 4) for v in correlation_interval(0.3, 103, "pearson")]
+    [0.113, 0.4664]
+
     References
     ----------
     Bonett, D. G. & Wright, T. A. (2000). Sample size requirements for estimating Pearson,

@@ -246,6 +246,18 @@ def join_outcomes(
         A column is missing; an outcome value is not a number or not 0/1; a customer id occurs
         more than once in the outcomes (the message lists ids and rows); with ``window="latest"``
         a respondent has two responses in the same wave (or two without a wave column).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"respondent_id": ["a", "a", "b", "z"], "wave": ["w1", "w2", "w1", "w1"],
+    ...                   "score": [3.0, 9.0, 7.0, 10.0]})
+    >>> o = pd.DataFrame({"customer_id": ["a", "b", "c"], "ltv": [120.0, 80.0, 50.0],
+    ...                   "churned": [0, 1, 0]})
+    >>> j = join_outcomes(r, o)
+    >>> j.data[["respondent_id", "wave", "category", "ltv"]].to_numpy().tolist()
+    [['a', 'w2', 'promoter', 120.0], ['b', 'w1', 'passive', 80.0]]
+    >>> j.outside_window, j.unmatched_responses, j.unmatched_outcomes
+    (1, 1, 1)
     """
     check_option("window", window, WINDOWS)
     if window == "wave" and wave_value is None:

@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from nps_kit.errors import DataError, NPSKitWarning, ParameterError
+from nps_kit.io import resolve_path
 from nps_kit.summary import summarize
 from nps_kit.value import (
     CAVEATS,
@@ -136,7 +137,7 @@ def test_same_wave_duplicate_cannot_pick_latest():
 def test_load_demo_accounts_for_every_row():
     j = load_value_data("demo:responses.csv", "demo:outcomes.csv", customers="demo:customers.csv",
                         customer_columns=["annual_revenue"])
-    raw = pd.read_csv(__import__("nps_kit.io", fromlist=["resolve_path"]).resolve_path("demo:responses.csv"))
+    raw = pd.read_csv(resolve_path("demo:responses.csv"))
     assert j.responses_read == len(raw)
     assert j.responses_read == (j.matched + j.no_score + j.outside_window + j.unmatched_responses
                                 + j.missing_id_responses)
@@ -355,3 +356,32 @@ def test_within_group_correlation_is_the_partial_correlation():
     assert res.low == pytest.approx(np.tanh(np.arctanh(res.r) - z * se))
     assert res.x == "nps_within" and "nps_within" in res.points.columns
     assert "within segment" in res.summary["label"][0]
+
+
+def test_plots_draw_the_given_intervals():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nps_kit.plots import CATEGORY_COLORS
+    from nps_kit.plots.value import category_outcomes_plot, estimates_plot, nps_outcome_plot
+    from nps_kit.value_models import ltv_model
+
+    j = load_value_data("demo:responses.csv", "demo:outcomes.csv")
+    table = category_outcomes(j.data)
+    ax1, ax2 = category_outcomes_plot(table)
+    bars = [p for p in ax1.patches if p.get_height() > 0]
+    assert [round(b.get_height(), 6) for b in bars] == [round(v, 6) for v in table["mean_ltv"]]
+    assert matplotlib.colors.to_hex(bars[0].get_facecolor()) == CATEGORY_COLORS["detractor"]
+    segs = ax2.collections[0].get_segments()  # error bars: one vertical segment per category
+    drawn = np.array([s[:, 1] for s in segs])
+    assert np.allclose(drawn, 100 * table[["churn_ci_low", "churn_ci_high"]].to_numpy())
+    ax = estimates_plot(ltv_model(j.data, model="gamma").summary)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["passive vs detractor", "promoter vs detractor"]
+    pts = pd.DataFrame({"nps": np.arange(12.0), "outcome_value": 3 * np.arange(12.0) + 1,
+                        "segment": ["a", "b"] * 6})
+    ax = nps_outcome_plot(aggregate_correlation(pts))
+    line = ax.get_lines()[-1]
+    assert line.get_ydata()[0] == pytest.approx(1.0) and line.get_ydata()[-1] == pytest.approx(34.0)
+    plt.close("all")

@@ -17,7 +17,8 @@ from nps_kit.plots import CATEGORY_COLORS, category_palette
 
 def _bars_with_intervals(table: pd.DataFrame, value: str, low: str, high: str, ax: plt.Axes) -> None:
     sns.barplot(data=table, x="category", y=value, hue="category", palette=category_palette(),
-                order=list(CATEGORY_COLORS), hue_order=list(CATEGORY_COLORS), legend=False, ax=ax)
+                order=list(CATEGORY_COLORS), hue_order=list(CATEGORY_COLORS), legend=False,
+                saturation=1, ax=ax)
     x = np.arange(len(table))
     v = table[value].to_numpy(dtype=float)
     err = np.vstack([v - table[low].to_numpy(dtype=float), table[high].to_numpy(dtype=float) - v])
@@ -62,7 +63,7 @@ def ltv_distribution_plot(data: pd.DataFrame, ltv: str = "ltv", category: str = 
         _, ax = plt.subplots(figsize=(6, 4))
     d = data.loc[pd.to_numeric(data[ltv], errors="coerce") > 0]
     sns.boxplot(data=d, x=category, y=ltv, hue=category, palette=CATEGORY_COLORS,
-                order=list(CATEGORY_COLORS), legend=False, ax=ax)
+                order=list(CATEGORY_COLORS), legend=False, saturation=1, ax=ax)
     ax.set_yscale("log")
     ax.set_xlabel("")
     ax.set_ylabel(f"{ltv} (log scale)")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from nps_kit.abc import abc_from_files
+from nps_kit.errors import NPSKitWarning
 
 KEYS = {"class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high", "revenue",
         "revenue_at_risk", "revenue_at_risk_share"}
@@ -97,3 +98,25 @@ def test_bad_input_exits_2(cli, tmp_path, extra, message):
 def test_missing_file_exits_2(cli, tmp_path):
     res = cli("abc", "--customers", tmp_path / "nope.csv", "--responses", "demo:responses.csv")
     assert res.returncode == 2 and "file not found" in res.stderr
+
+
+def test_errors_drop_reports_rows_and_output_is_reproducible(cli, tmp_path):
+    c, r = _write(tmp_path)
+    bad = pd.read_csv(r).astype({"nps": object})
+    bad.loc[2, "nps"] = "11"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    base = ["abc", "--customers", c, "--responses", tmp_path / "bad.csv", "--customer-id", "id",
+            "--revenue", "revenue", "--respondent-id", "cust", "--score-column", "nps",
+            "--wave-column", "", "--resamples", "300", "--json"]
+    strict = cli(*base)
+    assert strict.returncode == 2 and "row 4" in strict.stderr
+    first, second = cli(*base, "--errors", "drop"), cli(*base, "--errors", "drop")
+    assert first.returncode == 0, first.stderr
+    assert "1 invalid response row(s) dropped" in first.stderr
+    assert first.stdout == second.stdout  # same inputs and seed: the same bytes
+    with pytest.warns(NPSKitWarning, match=r"class\(es\) B"):  # k2 dropped: 1 of 3 in B
+        lib = abc_from_files(c, tmp_path / "bad.csv", customer_id="id", revenue="revenue",
+                             respondent_id="cust", score="nps", wave_column=None, errors="drop",
+                             n_resamples=300)
+    assert lib.dropped["row"].tolist() == [4] and "outside" in lib.dropped["reason"].iloc[0]
+    assert lib.joined.rows_in == 8

@@ -159,3 +159,26 @@ def redact(texts: pd.Series, names: Iterable[str] = ()) -> pd.Series:
     if pd.api.types.is_string_dtype(texts.dtype) and not isinstance(texts.dtype, pd.CategoricalDtype):
         result = result.astype(texts.dtype if texts.dtype != object else object)
     return result.rename(texts.name)
+
+
+def load_names(path: str, column: str) -> list[str]:
+    """Names to redact, read from one column of a file (CSV, Excel, Parquet or ``demo:<file>``).
+
+    Blank cells are skipped and duplicates removed (sorted, so the result is reproducible).
+
+    Raises
+    ------
+    DataError
+        The file cannot be read or has no such column (the message lists the columns).
+
+    Examples
+    --------
+    >>> len(load_names("demo:customers.csv", "contact_name")) > 100
+    True
+    """
+    from nps_kit.io import read_table, require_columns
+
+    frame = read_table(path)
+    require_columns(frame, [column], path)
+    values = frame[column].dropna().astype(str).str.strip()
+    return sorted(set(values[values != ""]))

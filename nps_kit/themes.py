@@ -52,6 +52,9 @@ TESTS: tuple[str, ...] = ("fisher", "z")
 ADJUSTMENTS: tuple[str, ...] = ("holm", "fdr_bh", "bonferroni", "none")
 """P-value adjustments across themes (statsmodels ``multipletests`` names; ``none`` = raw)."""
 
+PAIRS: tuple[str, ...] = ("all", "last")
+"""Which consecutive waves :func:`theme_changes` compares."""
+
 CATEGORY = "category"
 """Name of the derived detractor/passive/promoter column when a score column is given."""
 
@@ -235,7 +238,10 @@ def _wilson(count: np.ndarray, nobs: np.ndarray, confidence: float) -> tuple[np.
     ok = nobs > 0
     if ok.any():
         lo, hi = proportion_confint(count[ok], nobs[ok], alpha=1 - confidence, method="wilson")
-        low[ok], high[ok] = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+        share = count[ok] / nobs[ok]
+        # rounding can leave an end a hair on the wrong side of 0, 1 or the share itself
+        low[ok] = np.clip(np.minimum(lo, share), 0, 1)
+        high[ok] = np.clip(np.maximum(hi, share), 0, 1)
     return low, high
 
 
@@ -445,6 +451,7 @@ def theme_changes(
     test: str = "z",
     adjust: str = "holm",
     confidence: float = 0.95,
+    pairs: str = "all",
 ) -> pd.DataFrame:
     """Themes that grew or shrank from each wave to the next.
 
@@ -465,6 +472,8 @@ def theme_changes(
     test : {"z", "fisher"}
     adjust : {"holm", "fdr_bh", "bonferroni", "none"}
     confidence : float
+    pairs : {"all", "last"}
+        Every pair of consecutive waves, or only the last wave against the one before.
 
     Returns
     -------
@@ -475,10 +484,14 @@ def theme_changes(
     """
     check_option("test", test, TESTS)
     check_option("adjust", adjust, ADJUSTMENTS)
+    check_option("pairs", pairs, PAIRS)
     conf = check_confidence(confidence)
     cb = load_codebook(codebook)
     _require(data, [comment, wave])
     order = _wave_order(data[wave], waves)
+    if pairs == "last":
+        order = order[-2:]
+        data = data[data[wave].isin(order).to_numpy()]
     freq = theme_frequencies(data, comment, by=wave, codebook=cb, confidence=conf)
     cols = ["wave", "previous_wave", "theme", "n", "comments", "share", "previous_n",
             "previous_comments", "previous_share", "change", "change_low", "change_high",
@@ -799,7 +812,7 @@ def draft_codebook(uncoded: pd.Series, coded: pd.Series | None = None,
 
 
 __all__ = [
-    "ADJUSTMENTS", "CATEGORY", "TESTS", "UNCODED", "CodingSummary", "answered", "code_comments",
+    "ADJUSTMENTS", "CATEGORY", "PAIRS", "TESTS", "UNCODED", "CodingSummary", "answered", "code_comments",
     "coding_summary", "draft_codebook", "example_comments", "theme_changes", "theme_frequencies",
     "theme_lift", "themes_by_wave", "uncoded_comments", "uncoded_examples",
 ]

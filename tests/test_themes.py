@@ -458,3 +458,54 @@ def test_draft_codebook_finds_the_missing_theme():
     assert "great" not in draft["term"].tolist()
     assert "发票" in draft_codebook(un, co, n_terms=10)["term"].tolist()
     assert list(draft.columns) == ["term", "uncoded", "coded", "log_odds"]
+
+
+def test_changes_last_pair_only():
+    cb = make_codebook([{"name": "price", "keywords": ["price"]}])
+    last = theme_changes(wave_data(), "c", "w", codebook=cb, pairs="last")
+    assert last["wave"].tolist() == ["2025-H1"] and last["previous_wave"].tolist() == ["2024-H2"]
+    full = theme_changes(wave_data(), "c", "w", codebook=cb)
+    assert last["p_value"].iloc[0] == pytest.approx(full["p_value"].iloc[-1])
+    with pytest.raises(ParameterError, match="last"):
+        theme_changes(wave_data(), "c", "w", codebook=cb, pairs="first")
+
+
+def test_load_names_from_a_file(tmp_path):
+    from nps_kit.redact import load_names
+
+    p = tmp_path / "people.csv"
+    pd.DataFrame({"who": ["Anna Nowak", None, " ", "Anna Nowak", "Tom"]}).to_csv(p, index=False)
+    assert load_names(p, "who") == ["Anna Nowak", "Tom"]
+    with pytest.raises(DataError, match="'name'"):
+        load_names(p, "name")
+
+
+# ---------------------------------------------------------------------------------- figures
+
+def test_figures_draw_one_mark_per_theme_and_level():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nps_kit.plots.themes import theme_change_plot, theme_lift_plot, theme_share_plot
+
+    df = lift_data()
+    cb = make_codebook([{"name": "price", "keywords": ["price"]},
+                        {"name": "delivery", "keywords": ["delivery"]},
+                        {"name": "never", "keywords": ["zzz"]}])
+    freq = theme_frequencies(df, "c", by="category", score="s", codebook=cb)
+    ax = theme_share_plot(freq)
+    widths = sorted(round(b.get_width(), 6) for c in ax.containers[:3] for b in c)
+    assert len(widths) == 9                                   # 3 themes x 3 categories
+    assert max(widths) == pytest.approx(70.0)                 # passives: 7 of 10 mention price
+    lift = theme_lift(df, "c", "s", codebook=cb)
+    ax = theme_lift_plot(lift)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["delivery", "price"]   # "never" has no lift
+    assert "never" in ax.get_title(loc="left")
+    ch = theme_changes(wave_data(), "c", "w", codebook=cb)
+    ax = theme_change_plot(ch)
+    assert len(ax.get_yticklabels()) == 3
+    ax = theme_change_plot(ch.iloc[0:0])
+    assert "only one wave" in ax.texts[0].get_text()
+    plt.close("all")

@@ -305,11 +305,12 @@ def revenue_weighted_nps(
         reps = 100.0 * bootstrap_ratios(r, x[:, None], n_resamples, rng)[:, 0]
         ok = ~np.isnan(reps)
         weighted = 100.0 * float((r * x).sum() / r.sum()) if r.sum() > 0 else np.nan
+        defined = ok.any() and np.isfinite(weighted)
+        low, high = (np.quantile(reps[ok], [alpha / 2, 1 - alpha / 2]) if defined
+                     else (np.nan, np.nan))
         rows.append({
             "class": klass, "respondents": len(r), "respondents_revenue": float(r.sum()),
             "nps": plain["nps"], "ci_low": plain["ci_low"], "ci_high": plain["ci_high"],
-            "weighted_nps": weighted,
-            "weighted_ci_low": float(np.quantile(reps[ok], alpha / 2)) if ok.any() and np.isfinite(weighted) else np.nan,
-            "weighted_ci_high": float(np.quantile(reps[ok], 1 - alpha / 2)) if ok.any() and np.isfinite(weighted) else np.nan,
+            "weighted_nps": weighted, "weighted_ci_low": float(low), "weighted_ci_high": float(high),
         })
     return pd.DataFrame(rows)

@@ -235,9 +235,8 @@ def abc_classes(
         values = raw.to_numpy(dtype=float, na_value=np.nan)
         not_number = ~np.isfinite(values) & ~np.isnan(values)
     else:
-        text = raw.astype(object).where(raw.notna(), None)
-        stripped = pd.Series(text, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v)
-        blank = stripped.isna().to_numpy() | (stripped == "").to_numpy()
+        stripped = raw.astype("string").str.strip()
+        blank = stripped.isna().to_numpy() | (stripped == "").fillna(False).to_numpy(dtype=bool)
         values = pd.to_numeric(stripped.where(~blank, None), errors="coerce").to_numpy(dtype=float)
         not_number = (~blank & np.isnan(values)) | np.isinf(values)
     if not_number.any():

@@ -28,7 +28,9 @@ def test_template_is_committed_clean_with_typed_parameters():
 def test_defaults_run_and_record(run_template, tmp_path):
     nb_path, res = run_template("nps_ltv", tmp_path)
     assert set(res) >= {"join", "categories", "ltv_model", "churn_model", "spearman", "aggregate",
-                        "aggregate_within", "what_if", "revenue_at_risk", "caveats"}
+                        "aggregate_within", "what_if", "revenue_at_risk", "caveats",
+                        "repeat_purchases"}
+    assert [r["category"] for r in res["repeat_purchases"]] == ["detractor", "passive", "promoter"]
     j = load_value_data("demo:responses.csv", "demo:outcomes.csv")
     assert res["join"] == j.counts
     ref = category_outcomes(j.data)
@@ -51,8 +53,9 @@ def test_defaults_run_and_record(run_template, tmp_path):
 
 def test_wave_window_and_ols(run_template, tmp_path):
     _, res = run_template("nps_ltv", tmp_path, window="wave", wave="2024-H2", ltv_model_type="ols",
-                          churn_on="score", customers_file="", aggregate_within="")
+                          churn_on="score", customers_file="", aggregate_within="",
+                          repeat_column="")
     assert res["join"]["outside_window"] > 0
-    assert "revenue_at_risk" not in res and "aggregate_within" not in res
+    assert not {"revenue_at_risk", "aggregate_within", "repeat_purchases"} & set(res)
     assert [r["term"] for r in res["churn_model"]][:2] == ["Intercept", "score"]
     assert next(r for r in res["ltv_model"] if r["term"] == "category[passive]")["scale"] == "difference in mean"

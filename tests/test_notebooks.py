@@ -31,7 +31,8 @@ def _demo_responses() -> pd.DataFrame:
     return read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
 
 
-ALL = ["01_nps_basics", "02_precision_and_sample_size", "03_interval_methods", "04_pitfalls"]
+ALL = ["01_nps_basics", "02_precision_and_sample_size", "03_interval_methods", "04_pitfalls",
+       "05_score_to_action"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -217,3 +218,53 @@ def test_04_pitfalls(run_template, tmp_path):
     assert swings["sd"] == pytest.approx(swings["expected_sd"], rel=0.06)
     assert swings["share_big_changes"] == pytest.approx(2 * norm.sf(10 / (math.sqrt(2) * swings["expected_sd"])), abs=0.05)
     assert swings["share_significant"] == pytest.approx(0.05, abs=0.02)
+
+
+def test_05_score_to_action(run_template, tmp_path):
+    nb_path, res = run_template(_nb("05_score_to_action"), tmp_path)
+    # ABC classes and call lists recomputed independently: rank by revenue, 20 % / 30 % / 50 %
+    cust = read_table("demo:customers.csv").sort_values("annual_revenue", ascending=False, ignore_index=True)
+    n = len(cust)
+    cust["class"] = np.where(np.arange(n) < 0.2 * n, "A", np.where(np.arange(n) < 0.5 * n, "B", "C"))
+    r = _demo_responses()
+    wave = r[(r["wave"] == "2025-H2") & r["score"].notna()].merge(
+        cust, left_on="respondent_id", right_on="customer_id", how="inner")
+    wave["category"] = np.where(wave["score"] >= 9, "promoter", np.where(wave["score"] >= 7, "passive", "detractor"))
+    calls = pd.DataFrame(res["calls_by_class"]).set_index(["list", "class"])["rows"]
+    for cls, grp in wave.groupby("class"):
+        assert calls[("follow_up", cls)] == int((grp["category"] != "promoter").sum())
+        assert calls[("thank", cls)] == int((grp["category"] == "promoter").sum())
+    assert res["n_follow_up"] == int((wave["category"] != "promoter").sum())
+    assert res["n_thank"] == int((wave["category"] == "promoter").sum())
+    # NPS per class and the projected revenue at risk (ratio estimate per class, summed)
+    by_class = pd.DataFrame(res["by_class"]).set_index("class")
+    at_risk = 0.0
+    for cls, grp in wave.groupby("class"):
+        nps = 100 * ((grp["category"] == "promoter").mean() - (grp["category"] == "detractor").mean())
+        assert by_class.loc[cls, "nps"] == pytest.approx(nps)
+        share = grp.loc[grp["category"] == "detractor", "annual_revenue"].sum() / grp["annual_revenue"].sum()
+        assert by_class.loc[cls, "revenue_at_risk_share"] == pytest.approx(share)
+        at_risk += share * cust.loc[cust["class"] == cls, "annual_revenue"].sum()
+    assert res["revenue_at_risk_share_total"] == pytest.approx(at_risk / cust["annual_revenue"].sum())
+    # comments: the coding summary counts the wave's non-blank comments
+    all_wave = r[r["wave"] == "2025-H2"]
+    comments = all_wave["comment"].dropna().astype(str).str.strip().ne("").sum()
+    coding = res["coding"][0]
+    assert coding["rows"] == len(all_wave) and coding["comments"] == comments
+    assert coding["coded"] + coding["uncoded"] == comments
+    # the detractor share of a theme, checked on the "delivery/shipping" theme's lift inputs
+    lift = pd.DataFrame(res["theme_lift"]).set_index("theme")
+    shares = pd.DataFrame(res["theme_shares"]).set_index(["category", "theme"])
+    for theme in lift.index:
+        assert lift.loc[theme, "detractor_comments"] == shares.loc[("detractor", theme), "comments"]
+    q = pd.DataFrame(res["questionnaire"])
+    assert len(q) == 4 and "Larkspur Systems" in q["question"].iloc[0]
+    # no customer identifier or e-mail address in any visible output of the executed notebook
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    visible = json.dumps([
+        {k: v for k, v in (o.get("data") or {}).items() if k.startswith("text/")} | {"text": o.get("text", "")}
+        for c in nb["cells"] for o in c.get("outputs", [])
+    ])
+    assert "@example." not in visible
+    assert not any(cid in visible for cid in cust["customer_id"].astype(str))
+    assert not any(name in visible for name in cust["contact_name"].astype(str))

@@ -255,3 +255,15 @@ def test_demo_data_is_protected():
     assert {r["department"] for r in hidden if r["table"] == "department"} >= {"Legal", "Facilities"}
     assert single_difference_attack(rows) == []
     assert integer_attack(rows, true_counts(data, rows)) == {}
+
+
+def test_overlapping_crossings_are_protected():
+    """Two crossings sharing a column (department x tenure, location x tenure) and their margins."""
+    data, hc = make_survey(11)
+    report = enps_report(data, "score", ["department", "location", "tenure",
+                                         ["department", "tenure"], ["location", "tenure"]],
+                         min_group_size=K, headcount=hc)
+    rows = published(report)
+    assert sum(r["suppressed"] for r in rows if r["table"] == "location x tenure") >= 2
+    assert single_difference_attack(rows) == []
+    assert integer_attack(rows, true_counts(data, rows)) == {}

@@ -16,7 +16,8 @@ teams, so every result here is protected:
 Tools commonly suppress groups below 5 (some use 3) and hide figures recoverable by subtraction
 (METHODS.md, "Study practice"). Intervals: :mod:`nps_kit.intervals` (Rocks 2016).
 
-Comments and themes for the same report live in :mod:`nps_kit.enps_comments`.
+Comments and themes for the same report live in :mod:`nps_kit.enps_comments`, the change since
+a previous wave in :mod:`nps_kit.enps_waves`, the figure in :mod:`nps_kit.plots.enps`.
 """
 
 from __future__ import annotations
@@ -489,99 +490,3 @@ def enps_report(
         unmatched_headcount=unmatched_frame,
     )
 
-
-CHANGE_COLUMNS: tuple[str, ...] = (
-    "n_previous", "n_current", "enps_previous", "enps_current", "change", "ci_low", "ci_high",
-    "p_value", "suppressed", "reason",
-)
-"""Columns of :func:`compare_enps` after the group columns."""
-
-
-def compare_enps(
-    previous: ENPSReport,
-    current: ENPSReport,
-    grouping: Grouping = OVERALL,
-    method: str = "adjusted-wald",
-    confidence: float | None = None,
-) -> pd.DataFrame:
-    """Change of eNPS since a previous wave, per group, from two protected reports.
-
-    Uses the independent-samples comparison of :func:`nps_kit.compare.difference_arrays`
-    (delta = eNPS_2 - eNPS_1, se = sqrt(v_1/n_1 + v_2/n_2), METHODS.md "Comparing NPS"). Only
-    published cells enter, so a change reveals nothing that the two reports do not show: a
-    group suppressed in either wave (or missing from one) has its change suppressed too.
-
-    Parameters
-    ----------
-    previous, current : ENPSReport
-        The two waves, made with the same groupings.
-    grouping : str or list of str
-        Table to compare (default: overall).
-    method : {"adjusted-wald", "wald"}
-    confidence : float, optional
-        Default: the current report's level.
-
-    Returns
-    -------
-    DataFrame
-        Group columns, then :data:`CHANGE_COLUMNS` (change and interval in points).
-    """
-    from nps_kit.compare import COMPARE_METHODS, difference_arrays
-
-    check_option("method", method, COMPARE_METHODS)
-    conf = current.confidence if confidence is None else check_confidence(confidence)
-    t2, t1 = current.table(grouping), previous.table(grouping)
-    cols = [c for c in t2.columns if c not in RESULT_COLUMNS]
-    keep = [*cols, "n", "detractors", "passives", "promoters", "enps", "suppressed"]
-    if cols:
-        both = t1[keep].merge(t2[keep], on=cols, how="outer", suffixes=("_1", "_2"), sort=True)
-    else:
-        both = pd.concat([t1[keep].add_suffix("_1"), t2[keep].add_suffix("_2")], axis=1)
-    in_both = both["suppressed_1"].notna() & both["suppressed_2"].notna()
-    hidden = (~in_both | both["suppressed_1"].fillna(True).astype(bool)
-              | both["suppressed_2"].fillna(True).astype(bool)).to_numpy()
-    c1 = np.column_stack([both[f"{c}_1"].fillna(0).to_numpy(dtype=float)
-                          for c in ("detractors", "passives", "promoters")])
-    c2 = np.column_stack([both[f"{c}_2"].fillna(0).to_numpy(dtype=float)
-                          for c in ("detractors", "passives", "promoters")])
-    res = difference_arrays(c1, c2, None, method, conf)
-    why = np.where(~in_both.to_numpy(), "not in both waves",
-                   np.where(both["suppressed_2"].fillna(False).astype(bool).to_numpy(),
-                            "suppressed in the current wave", "suppressed in the previous wave"))
-    out = both[cols].copy() if cols else pd.DataFrame(index=both.index)
-    values = {
-        "n_previous": both["n_1"], "n_current": both["n_2"],
-        "enps_previous": both["enps_1"], "enps_current": both["enps_2"], "change": res["delta"],
-        "ci_low": res["low"], "ci_high": res["high"], "p_value": res["p_value"],
-    }
-    for name, v in values.items():
-        if name.startswith("n_"):
-            out[name] = pd.array(np.where(hidden, pd.NA, v.astype(object)).tolist(), dtype="Int64")
-        else:
-            out[name] = np.where(hidden, np.nan, np.asarray(v, dtype=float))
-    out["suppressed"] = hidden
-    out["reason"] = pd.array(np.where(hidden, why, None), dtype="str")
-    return out.reset_index(drop=True)
-
-
-def format_changes(changes: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
-    """Text version of :func:`compare_enps`: a suppressed change shows its reason, never a blank."""
-    group_cols = [c for c in changes.columns if c not in CHANGE_COLUMNS]
-    hidden = changes["suppressed"].to_numpy(dtype=bool)
-    reason = changes["reason"].astype(object).where(changes["reason"].notna(), "").to_numpy()
-    f = f"{{:+.{decimals}f}}"
-
-    def text(values, fmt):
-        out = np.array([fmt(v) if pd.notna(v) else "n/a" for v in values], dtype=object)
-        return np.where(hidden, "suppressed", out)
-
-    show = {c: changes[c].to_numpy() for c in group_cols}
-    show["previous eNPS"] = text(changes["enps_previous"], f.format)
-    show["current eNPS"] = text(changes["enps_current"], f.format)
-    show["change"] = np.where(hidden, reason, text(changes["change"], f.format))
-    pairs = zip(changes["ci_low"].to_numpy(), changes["ci_high"].to_numpy())
-    interval = np.array([f"[{f.format(lo)}, {f.format(hi)}]" if pd.notna(lo) else "n/a"
-                         for lo, hi in pairs], dtype=object)
-    show["interval"] = np.where(hidden, "suppressed", interval)
-    show["p-value"] = text(changes["p_value"], lambda v: f"{v:.3f}")
-    return pd.DataFrame(show, index=changes.index)

@@ -16,14 +16,13 @@ import pytest
 from nps_kit.compare import compare_nps
 from nps_kit.enps import (
     COMPLEMENTARY_REASON,
-    compare_enps,
     enps_report,
-    format_changes,
     grouping_columns,
     normalise_groupings,
     primary_reason,
 )
 from nps_kit.enps_comments import anonymity_note, eligible_rows, enps_comments, enps_themes
+from nps_kit.enps_waves import compare_enps, format_changes
 from nps_kit.errors import DataError, ParameterError
 from nps_kit.intervals import nps_interval
 from nps_kit.io import read_table

@@ -49,6 +49,9 @@ OVERALL = "overall"
 
 COMPLEMENTARY_REASON = "suppressed so that another group cannot be worked out by subtraction"
 
+COMPLEMENTARY_LABEL = "suppressed to protect another group"
+"""Short form of :data:`COMPLEMENTARY_REASON` for table cells and figure labels."""
+
 RESULT_COLUMNS: tuple[str, ...] = (
     "n", "headcount", "participation", "detractors", "passives", "promoters",
     "detractor_share", "passive_share", "promoter_share", "enps", "ci_low", "ci_high",
@@ -255,12 +258,14 @@ def format_table(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     """Text version of a report table for people.
 
     eNPS is signed, the interval in brackets, shares and participation in %. A suppressed row
-    shows its reason (e.g. "fewer than 5 answers") in the ``n`` column and "suppressed" in every
-    other number column: never a zero or a blank.
+    shows its reason in the ``n`` column ("fewer than 5 answers", or
+    :data:`COMPLEMENTARY_LABEL`) and "suppressed" in every other number column: never a zero or
+    a blank.
     """
     group_cols = [c for c in table.columns if c not in RESULT_COLUMNS]
     hidden = table["suppressed"].to_numpy(dtype=bool)
     reason = table["reason"].astype(object).where(table["reason"].notna(), "").to_numpy()
+    reason = np.where(reason == COMPLEMENTARY_REASON, COMPLEMENTARY_LABEL, reason)
 
     def text(values, fmt, fill="suppressed"):
         out = np.array([fmt(v) if pd.notna(v) else "n/a" for v in values], dtype=object)

@@ -188,3 +188,12 @@ def anonymity_note(report: ENPSReport) -> str:
         lines.insert(0, f"**Warning: the threshold was lowered to {k} by an explicit override** "
                         "(below the minimum of 3); individual answers may be recognisable.")
     return "\n\n".join(lines)
+
+
+def comments_html(comments: pd.DataFrame) -> str:
+    """The comments table as HTML with every comment in full (pandas would cut long text).
+
+    Text is HTML-escaped, so a comment cannot inject markup into the report.
+    """
+    with pd.option_context("display.max_colwidth", None):
+        return comments.to_html(index=False, escape=True, border=0)

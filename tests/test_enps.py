@@ -182,6 +182,8 @@ def test_display_shows_the_reason_never_zero_or_blank():
     assert shown.loc["small", "n"] == "fewer than 5 answers"
     assert (shown.loc["small", ["eNPS", "interval", "promoters"]] == "suppressed").all()
     assert not shown.isin(["", "0", "nan", "NaN"]).any().any()
+    other = r.table("team").query("suppressed and team != 'small'")["team"].iloc[0]
+    assert shown.loc[other, "n"] == "suppressed to protect another group"
     hidden = r.table("team").query("suppressed")["team"].tolist()
     for team in hidden:
         text = " ".join(shown.loc[team].astype(str)).replace("fewer than 5 answers", "")
@@ -295,3 +297,11 @@ def test_plot_marks_suppressed_rows_without_numbers():
     assert sorted(t.get_position()[1] for t in ax.texts) == sorted([ticks["Facilities"],
                                                                      ticks["Legal"]])
     matplotlib.pyplot.close("all")
+
+
+def test_comments_html_keeps_full_text_and_escapes():
+    from nps_kit.enps_comments import comments_html
+
+    long = "x" * 120 + " <script>alert(1)</script>"
+    page = comments_html(pd.DataFrame({"team": ["a"], "comment": [long]}))
+    assert "x" * 120 in page and "<script>" not in page and "&lt;script&gt;" in page

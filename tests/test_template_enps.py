@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from nps_kit.enps import COMPLEMENTARY_REASON, enps_report, primary_reason
+from nps_kit.enps import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, enps_report, primary_reason
 from nps_kit.export import notebook_to_html, privacy_problems, visible_text
 from nps_kit.io import read_table
 from nps_kit.record import private_from_notebook
@@ -64,11 +64,12 @@ def test_recorded_results_match_the_module(run_template, tmp_path):
     assert "How anonymity is protected" in text and "fewer than 5 answers" in text
     # every table row of a suppressed group shows only its labels, the headcount and the reason
     by_dept = report.table("department").set_index("department")
+    assert COMPLEMENTARY_LABEL in text and "..." not in text  # no truncated cells
     for dept in ("Legal", "Facilities"):
         rows = _cells_of_rows(page, dept)
         assert rows
         for cells in rows:
-            allowed = {dept, primary_reason(5), COMPLEMENTARY_REASON, "suppressed",
+            allowed = {dept, primary_reason(5), COMPLEMENTARY_LABEL, "suppressed",
                        "suppressed in the current wave", "suppressed in the previous wave",
                        "not in both waves", "Berlin", "Lisbon", "Toronto"}
             allowed |= {str(int(by_dept.loc[dept, "headcount"]))}

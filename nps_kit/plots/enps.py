@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from nps_kit.enps import RESULT_COLUMNS
+from nps_kit.enps import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, RESULT_COLUMNS
 from nps_kit.plots import CATEGORY_COLORS, SUPPRESSED_COLOR
 
 
@@ -47,7 +47,7 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
     for yi, reason in zip(y[hidden], table["reason"].to_numpy()[hidden]):
         ax.barh(yi, 200, left=-100, height=0.7, color=SUPPRESSED_COLOR, hatch="///",
                 edgecolor="#bdbdbd", linewidth=0)
-        label = reason if str(reason).startswith("suppressed") else f"suppressed: {reason}"
+        label = COMPLEMENTARY_LABEL if reason == COMPLEMENTARY_REASON else f"suppressed: {reason}"
         ax.text(0, yi, label, ha="center", va="center", fontsize=8,
                 color="#525252")
     ax.axvline(0, color="#252525", linewidth=0.8)

@@ -197,3 +197,21 @@ def comments_html(comments: pd.DataFrame) -> str:
     """
     with pd.option_context("display.max_colwidth", None):
         return comments.to_html(index=False, escape=True, border=0)
+
+
+def theme_share_table(themes: pd.DataFrame) -> pd.DataFrame:
+    """Wide view of :func:`enps_themes`: one row per group, one column per theme, share in %.
+
+    The last column, ``comments``, is the number of comments the shares are taken of.
+    """
+    group_cols = [c for c in themes.columns
+                  if c not in ("theme", "n", "comments", "share", "ci_low", "ci_high", "confidence")]
+    if not group_cols:
+        themes = themes.assign(group="all")
+        group_cols = ["group"]
+    order = list(dict.fromkeys(themes["theme"]))
+    wide = themes.pivot_table(index=group_cols, columns="theme", values="share", sort=True)
+    wide = (100 * wide[order]).round(0).astype("Int64").astype(str) + " %"
+    wide["comments"] = themes.groupby(group_cols)["n"].first()
+    wide.columns.name = None
+    return wide.reset_index()

@@ -305,3 +305,24 @@ def test_comments_html_keeps_full_text_and_escapes():
     long = "x" * 120 + " <script>alert(1)</script>"
     page = comments_html(pd.DataFrame({"team": ["a"], "comment": [long]}))
     assert "x" * 120 in page and "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_theme_share_table_is_the_wide_form_of_the_shares():
+    from nps_kit.enps_comments import theme_share_table
+
+    data = read_table("demo:employees.csv")
+    r = enps_report(data, "score", ["department"])
+    themes = enps_themes(r, data, "comment", by="department")
+    wide = theme_share_table(themes).set_index("department")
+    row = themes[(themes["department"] == "Sales") & (themes["theme"] == "workload")].iloc[0]
+    assert wide.loc["Sales", "workload"] == f"{round(100 * row['share'])} %"
+    assert wide.loc["Sales", "comments"] == row["n"]
+    assert "Legal" not in wide.index
+
+
+def test_survey_below_threshold_shows_nothing():
+    data = team_data({"a": [9, 10], "b": [3, 8]})
+    r = enps_report(data, "score", "team")
+    assert r.n is None and r.enps is None and r.ci_low is None
+    assert all(x["suppressed"] and x["n"] is None for x in r.records())
+    assert "fewer than 5 answers" in r.display_table().iloc[0]["n"]

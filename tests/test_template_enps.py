@@ -93,3 +93,23 @@ def test_threshold_override_is_written_into_the_report(run_template, tmp_path):
     assert legal["suppressed"] is False and legal["n"] == 2
     text = visible_text(_page(nb_path))
     assert "lowered to 2 by an explicit override" in text
+
+
+def test_committed_without_outputs_with_documented_parameters():
+    import json
+
+    from nps_kit.templates_catalog import find_template
+
+    template = find_template("enps_study")
+    nb = json.loads(template.path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3" and nb["nbformat"] == 4
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    lines = [ln for ln in "".join(code[0]["source"]).splitlines() if ln.strip()]
+    assert all(":" in ln.split("=")[0] and "  # " in ln for ln in lines)
+    defaults = template.defaults
+    assert defaults["responses_file"] == "demo:employees.csv"
+    assert defaults["headcount_file"] == "demo:headcount.csv"
+    assert defaults["min_group_size"] == 5 and defaults["allow_below_3"] is False
+    assert ["department", "location"] in defaults["groupings"]

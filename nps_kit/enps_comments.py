@@ -175,7 +175,7 @@ def anonymity_note(report: ENPSReport) -> str:
         "Because totals are published, a hidden group could otherwise be worked out by "
         "subtraction (total minus the other groups, or across overlapping groupings"
         + (f": {', '.join(tables)}" if tables else "") + "). Further groups are therefore hidden "
-        "as well, marked *suppressed so that another group cannot be worked out by subtraction*; "
+        "as well, marked *suppressed to protect another group*; "
         "the kit checks that no hidden group's number of answers, counts of promoters, passives "
         "and detractors, or eNPS can be recovered from what is shown.",
         f"In this report {n_primary} group(s) are below the threshold and {n_comp} more are "

@@ -494,8 +494,9 @@ def revenue_at_risk(
     return RevenueAtRisk(
         table=table, detractor_loss=float(table["expected_loss"][0]),
         detractor_low=float(table["loss_ci_low"][0]), detractor_high=float(table["loss_ci_high"][0]),
-        total_loss=total, total_low=max(0.0, total - z * np.sqrt(var)),
-        total_high=min(rtot, total + z * np.sqrt(var)), revenue_total=rtot, confidence=confidence,
+        total_loss=total, total_low=float(max(0.0, total - z * np.sqrt(var))),
+        total_high=float(min(rtot, total + z * np.sqrt(var))), revenue_total=rtot,
+        confidence=confidence,
     )
 
 

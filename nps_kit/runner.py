@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,8 @@ def _execute(template: Template, parameters: dict[str, Any], target: Path, cwd: 
     # Parameters were checked against the template already; papermill's own (stricter) parser
     # would only repeat warnings such as "Passed unknown parameter" for valid ones.
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    # Templates written without cell ids are valid nbformat 4; nbformat's nag is not for users.
+    warnings.filterwarnings("ignore", message="Cell is missing an id field")
     with open(target.parent / "kernel.log", "wb") as log:
         pm.execute_notebook(
             str(template.path), str(target), parameters=parameters, kernel_name=KERNEL_NAME,

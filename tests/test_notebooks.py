@@ -46,6 +46,12 @@ def test_committed_without_outputs_and_with_parameters_cell(name):
     lines = [ln for ln in "".join(first["source"]).splitlines() if ln.strip()]
     # every parameter: "name: type = literal  # help"
     assert lines and all(":" in ln.split("=")[0] and "=" in ln and "  # " in ln for ln in lines)
+    # papermill documents every parameter (a "=" inside a help comment would hide it)
+    import papermill as pm
+
+    inferred = pm.inspect_notebook(str(_nb(name)))
+    assert sorted(inferred) == sorted(ln.split(":")[0].strip() for ln in lines)
+    assert all(p["help"] for p in inferred.values())
     # the course ends with exercises
     assert "## Exercises" in "".join(nb["cells"][-1]["source"])
 

@@ -83,7 +83,7 @@ SPACELESS_RANGES = (
 _SPACELESS_RUN = re.compile(f"([{SPACELESS_RANGES}]+)")
 # Runs of spaceless scripts are set off by spaces before matching, so that \w boundaries work
 # for the other scripts right next to them ("app很好用" -> "app 很好用 ").
-_BEFORE = r"(?<!\w)"
+_BEFORE_FIRST = r"(?<!\w.)"  # placed after the first character of a whole-word keyword
 _AFTER = r"(?!\w)"
 _GAP = r"(?:\s+|\s*[-‐‑–]\s*)"
 
@@ -126,6 +126,35 @@ def _casefold_outside_escapes(pattern: str) -> str:
                   flags=re.DOTALL)
 
 
+def keyword_atoms(keyword: str, accents: str = "fold") -> list[str]:
+    """The keyword as a list of regex pieces (one per character, gap or boundary).
+
+    A whole-word keyword starts with its first character followed by the look-behind
+    ``(?<!\\w.)`` ("the character before this one is not a letter or digit"): putting the
+    boundary after a literal lets the regex engine skip quickly to positions where a keyword can
+    start, and lets keywords with a common beginning share it (see :func:`_trie_regex`).
+    """
+    kw = normalize_one(keyword, accents).strip()
+    wildcard = kw.endswith("*")
+    stem = kw.rstrip("*").strip()
+    if not stem:
+        raise ValueError("empty keyword")
+    words = [w for w in re.split(r"[\s\-‐‑–]+", stem) if w] or [stem]
+    spaceless = bool(_SPACELESS_RUN.search(stem))
+    atoms: list[str] = []
+    for i, word in enumerate(words):
+        if i:
+            atoms.append(_GAP)
+        atoms.extend(re.escape(c) for c in word)
+    if re.match(r"\w", words[0]) and not spaceless:
+        atoms[0] += _BEFORE_FIRST
+    if wildcard and not spaceless:
+        atoms.append(r"\w*")
+    elif re.match(r"\w", words[-1][-1]) and not spaceless:
+        atoms.append(_AFTER)
+    return atoms
+
+
 def keyword_regex(keyword: str, accents: str = "fold") -> str:
     """Regular expression (source text) for one keyword, following the module's matching rules.
 
@@ -136,20 +165,21 @@ def keyword_regex(keyword: str, accents: str = "fold") -> str:
     >>> bool(re.search(keyword_regex("price"), "priceless"))
     False
     """
-    kw = normalize_one(keyword, accents).strip()
-    wildcard = kw.endswith("*")
-    stem = kw.rstrip("*").strip()
-    if not stem:
-        raise ValueError("empty keyword")
-    words = [w for w in re.split(r"[\s\-‐‑–]+", stem) if w] or [stem]
-    body = _GAP.join(re.escape(w) for w in words)
-    spaceless = bool(_SPACELESS_RUN.search(stem))
-    lead = _BEFORE if re.match(r"\w", words[0]) and not spaceless else ""
-    if wildcard and not spaceless:
-        tail = r"\w*"
-    else:
-        tail = _AFTER if re.match(r"\w", words[-1][-1]) and not spaceless else ""
-    return f"{lead}{body}{tail}"
+    return "".join(keyword_atoms(keyword, accents))
+
+
+_END = ""  # trie key marking the end of a keyword
+
+
+def _trie_regex(node: dict) -> str:
+    """Regex of a prefix tree of atoms: keywords sharing a beginning share its test."""
+    branches = [atom + _trie_regex(child) for atom, child in node.items() if atom != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:
+        return f"(?:{body})?"
+    return body
 
 
 def pattern_regex(pattern: str, accents: str = "fold") -> str:
@@ -247,12 +277,17 @@ def _notes(value: Any) -> str:
 
 
 def _compile_theme(theme: Theme, accents: str, where: str) -> re.Pattern:
-    parts: list[str] = []
+    trie: dict = {}
     for kw in theme.keywords:
         try:
-            parts.append(keyword_regex(kw, accents))
+            atoms = keyword_atoms(kw, accents)
         except ValueError:
             raise DataError(f"{where}: keyword {kw!r} is empty; remove it") from None
+        node = trie
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[_END] = {}
+    parts = [_trie_regex(trie)] if trie else []
     for pat in theme.patterns:
         source = pattern_regex(pat, accents)
         try:
@@ -262,9 +297,10 @@ def _compile_theme(theme: Theme, accents: str, where: str) -> re.Pattern:
                 f"{where}: pattern {pat!r} is not a valid regular expression ({exc}); "
                 "fix it or remove it"
             ) from None
-        parts.append(source)
+        # patterns ignore case; keywords and text are already case-folded
+        parts.append(f"(?i:{source})")
     try:
-        return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+        return re.compile("|".join(parts))
     except re.error as exc:
         raise DataError(
             f"{where}: its keywords and patterns cannot be combined into one regular expression "

@@ -105,7 +105,8 @@ def code_comments(data: pd.DataFrame, comment: str,
     -----
     Comments are normalised once (NFKC, casefold, diacritics folded unless the codebook says
     ``accents: keep``); each theme's keywords and patterns are one compiled regex applied with
-    ``Series.str.contains``, so the work is one vectorised pass per theme. E-mail addresses
+    ``Series.str.contains`` to the distinct texts, so the work is one vectorised pass per
+    theme. E-mail addresses
     are removed before matching, so a name inside an address cannot trigger a theme.
 
     Examples
@@ -116,15 +117,19 @@ def code_comments(data: pd.DataFrame, comment: str,
     """
     cb = load_codebook(codebook)
     _require(data, [comment])
+    # each distinct text is normalised and matched once (answers repeat: "good", "too expensive")
+    raw = data[comment]
+    codes, uniques = pd.factorize(raw.astype(object).where(raw.notna(), "").astype(str))
+    uniques = pd.Series(uniques, dtype=object)
+    blank = uniques.str.strip().eq("").to_numpy()
     # e-mail addresses carry names, not themes ("omar.costa@..." is not about cost)
-    text = normalize_text(data[comment], cb.accents).astype(object).str.replace(
-        EMAIL_PATTERN, " ", regex=True)
-    has = answered(data, comment).to_numpy()
+    text = normalize_text(uniques, cb.accents).astype(object).str.replace(EMAIL_PATTERN, " ", regex=True)
     flags = {}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*has match groups.*", category=UserWarning)
         for name, rx in cb.regexes.items():  # a loop over themes, vectorised over comments
-            flags[name] = text.str.contains(rx, regex=True).to_numpy(dtype=bool) & has
+            hit = text.str.contains(rx, regex=True).to_numpy(dtype=bool) & ~blank
+            flags[name] = hit[codes]
     return pd.DataFrame(flags, index=data.index, columns=cb.theme_names)
 
 
@@ -611,16 +616,26 @@ def themes_by_wave(
 # example comments for reports
 # --------------------------------------------------------------------------------------------
 
-def _pick(text: pd.Series, mask: np.ndarray, n: int, rng: np.random.Generator,
-          max_chars: int) -> pd.Series:
-    """Up to n distinct non-blank texts where mask, in a seeded random order."""
-    candidates = text[mask]
-    key = normalize_text(candidates).str.strip()
-    candidates = candidates[~key.duplicated().to_numpy()]
-    if len(candidates) == 0:
-        return candidates
-    chosen = rng.permutation(len(candidates))[:n]
-    picked = candidates.iloc[np.sort(chosen)]
+def _texts_and_keys(data: pd.DataFrame, comment: str) -> tuple[pd.Series, np.ndarray]:
+    """Comments as text ("" when blank, positional index) and a code per row that is equal for
+    comments that read the same after normalisation (for showing each comment once)."""
+    raw = data[comment]
+    text = raw.astype(object).where(answered(data, comment), "").astype(str).reset_index(drop=True)
+    codes, uniques = pd.factorize(text)
+    key = normalize_text(pd.Series(uniques, dtype=object)).str.strip()
+    return text, pd.factorize(key)[0][codes]
+
+
+def _pick(text: pd.Series, key: np.ndarray, mask: np.ndarray, n: int, rng: np.random.Generator,
+          names: Iterable[str], max_chars: int) -> pd.Series:
+    """Up to n distinct texts where mask, drawn with rng, redacted, in data order."""
+    positions = np.flatnonzero(mask)
+    _, first = np.unique(key[positions], return_index=True)
+    positions = np.sort(positions[first])
+    if len(positions) == 0:
+        return pd.Series([], dtype=object)
+    chosen = np.sort(positions[rng.permutation(len(positions))[:n]])
+    picked = redact(text.iloc[chosen], names)
     too_long = picked.str.len() > max_chars
     return picked.where(~too_long, picked.str.slice(0, max_chars - 1).str.rstrip() + "…")
 
@@ -667,8 +682,8 @@ def example_comments(
     cb = load_codebook(codebook)
     frame = _with_category(data, score, [])
     flags = code_comments(frame, comment, cb)
-    text = frame[comment].astype(object).where(answered(frame, comment), "").astype(str)
-    text = redact(text.reset_index(drop=True), names)
+    text, key = _texts_and_keys(frame, comment)
+    names = list(names)
     rng = np.random.default_rng(seed)
     groups = [None] if score is None else list(CATEGORIES)
     cat = None if score is None else np.asarray(frame[CATEGORY].astype(object))
@@ -678,7 +693,7 @@ def example_comments(
             mask = flags[theme].to_numpy()
             if g is not None:
                 mask = mask & (cat == g)
-            picked = _pick(text, mask, int(n), rng, max_chars)
+            picked = _pick(text, key, mask, int(n), rng, names, max_chars)
             part = pd.DataFrame({"theme": theme, "comment": picked.to_numpy(dtype=object)})
             if g is not None:
                 part.insert(1, CATEGORY, g)
@@ -709,9 +724,8 @@ def uncoded_examples(
         raise DataError(f"n={n!r}: ask for at least one example")
     flags = code_comments(data, comment, codebook)
     mask = (answered(data, comment) & ~flags.any(axis=1)).to_numpy()
-    text = data[comment].astype(object).where(answered(data, comment), "").astype(str)
-    text = redact(text.reset_index(drop=True), names)
-    picked = _pick(text, mask, int(n), np.random.default_rng(seed), max_chars)
+    text, key = _texts_and_keys(data, comment)
+    picked = _pick(text, key, mask, int(n), np.random.default_rng(seed), list(names), max_chars)
     return pd.DataFrame({"comment": picked.to_numpy(dtype=object)})
 
 

@@ -30,7 +30,9 @@ Matching rules (both sides, keyword and comment, are normalised the same way):
    Lao, Khmer, Myanmar, Tibetan) match anywhere (substring): ``价格`` matches "价格太贵了".
    Korean uses spaces but attaches particles to nouns, so substring matching suits it too.
 5. ``patterns`` are Python regular expressions applied to the normalised comment, without regard
-   to case; write them without diacritics when ``accents: fold`` (they are folded too).
+   to case; write them without diacritics when ``accents: fold`` (they are folded too). Runs of
+   spaceless scripts are set off by a space in the normalised text ("app很好用" reads
+   "app 很好用 ").
 
 Validation on load raises :class:`~nps_kit.errors.DataError` naming the file, the theme and the
 problem: a missing or duplicate name, a theme without keywords and patterns, an invalid regular

@@ -288,8 +288,9 @@ def theme_frequencies(
     --------
     >>> df = pd.DataFrame({"c": ["expensive", "late delivery", "price!", None], "s": [3, 5, 10, 9]})
     >>> t = theme_frequencies(df, "c", score="s")
-    >>> t.loc[t.theme == "price/value", ["n", "comments", "share"]].iloc[0].tolist()
-    [3, 2, 0.6666666666666666]
+    >>> row = t.set_index("theme").loc["price/value"]
+    >>> int(row.n), int(row.comments), round(float(row.share), 4)
+    (3, 2, 0.6667)
     """
     conf = check_confidence(confidence)
     cb = load_codebook(codebook)

@@ -23,7 +23,11 @@ from nps_kit.templates_catalog import Template, list_templates
 
 @dataclass(frozen=True)
 class DemoItem:
-    """Outcome of one template in a demo run."""
+    """Outcome of one template in a demo run.
+
+    ``headline`` is the template's recorded ``headline`` string or, without one, the names of
+    the results it recorded.
+    """
 
     template: str
     purpose: str
@@ -67,10 +71,11 @@ def _run_one(template: Template, outdir: Path) -> DemoItem:
     except (TemplateError, ParameterError) as exc:
         return DemoItem(template.name, template.purpose, False, time.perf_counter() - t0, "", str(exc))
     headline = result.results.get("headline")
-    return DemoItem(
-        template.name, template.purpose, True, time.perf_counter() - t0,
-        headline if isinstance(headline, str) else "", "",
-    )
+    if not isinstance(headline, str) or not headline:
+        keys = [k for k in result.results if k != "headline"]
+        more = f" and {len(keys) - 6} more" if len(keys) > 6 else ""
+        headline = ("results recorded: " + ", ".join(keys[:6]) + more) if keys else ""
+    return DemoItem(template.name, template.purpose, True, time.perf_counter() - t0, headline, "")
 
 
 def index_page(items: tuple[DemoItem, ...] | list[DemoItem]) -> str:

@@ -376,7 +376,7 @@ def test_run_demo_runs_templates_in_parallel_and_reports_failures(tmp_path, monk
         "from nps_kit.reports import record\nrecord('headline', f'x is {x}')", purpose="Good one"))
     other = load_template(make_notebook(
         tmp_path / "other.ipynb", "y: int = 3  # a number",
-        "from nps_kit.reports import record\nrecord('headline', f'y is {y}')"))
+        "from nps_kit.reports import record\nrecord('value', y)\nrecord('table', [y])"))
     bad = load_template(make_notebook(tmp_path / "bad.ipynb", "z: int = 0  # a number", "1 / z"))
     monkeypatch.setattr(demo, "list_templates", lambda: [bad, good, other])
     seen = []
@@ -385,6 +385,7 @@ def test_run_demo_runs_templates_in_parallel_and_reports_failures(tmp_path, monk
     assert [i.template for i in result.items] == ["bad", "good", "other"]
     assert [i.template for i in result.failed] == ["bad"] and "ZeroDivisionError" in result.failed[0].error
     page = result.index.read_text()
-    assert 'href="good.html"' in page and "x is 2" in page and "y is 3" in page and "Good one" in page
+    assert 'href="good.html"' in page and "x is 2" in page and "Good one" in page
+    assert "results recorded: value, table" in page  # no headline: the recorded keys
     assert "failed" in page and 'href="bad.html"' not in page
     assert (tmp_path / "out" / "other.json").exists() and (tmp_path / "out" / "bad.failed.ipynb").exists()

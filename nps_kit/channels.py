@@ -42,16 +42,14 @@ def channel_counts(data: pd.DataFrame, score: str, wave: str, channel: str,
         ``share`` (the channel's share of the wave's respondents).
     """
     prep = _prepare(data, score, wave, None, [channel], nonresponse)
-    frame = prep.frame
-    if frame[channel].isna().any():
+    no_channel = prep.groups[channel].isna().to_numpy()[prep.group]
+    if no_channel.any():
         raise DataError(
-            f"column {channel!r}: {int(frame[channel].isna().sum())} counted response(s) have no "
-            "channel; fill in the channel (or drop those rows) before standardising"
+            f"column {channel!r}: {int(no_channel.sum())} counted response(s) have no channel; "
+            "fill in the channel (or drop those rows) before standardising"
         )
-    frame = frame.assign(**{channel: frame[channel].astype(object).map(str)})
-    channels = sorted(frame[channel].unique())
-    key = frame["_wave"].to_numpy() * len(channels) * 3 \
-        + pd.Categorical(frame[channel], categories=channels).codes * 3 + frame["_cat"].to_numpy()
+    channels = prep.groups[channel].astype(object).map(str).tolist()
+    key = (prep.wave * len(channels) + prep.group) * 3 + prep.cat
     table = np.bincount(key, minlength=len(prep.order) * len(channels) * 3).reshape(-1, 3)
     out = pd.DataFrame({
         "wave": np.repeat(prep.order, len(channels)),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -190,12 +190,22 @@ def _categories(data: pd.DataFrame, score: str, nonresponse: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Prepared:
-    frame: pd.DataFrame          # columns: by..., _wave (position), _cat, [_id]
+    """Counted responses as integer codes: wave position, category, segment group, id."""
+
+    wave: np.ndarray             # position in ``order`` of each counted response
+    cat: np.ndarray              # 0 detractor, 1 passive, 2 promoter
+    group: np.ndarray            # segment group code (0 without segments)
+    idc: np.ndarray              # respondent id code, -1 for no id (or no id column)
+    groups: pd.DataFrame         # segment values of each group code (no columns without by)
     order: list
     basis: str
     by: list[str]
     has_id: bool
-    labels: pd.Series            # wave label (text) of every row of the data
+    wave_codes: np.ndarray       # position in ``order`` of every row of the data
+
+    def without_by(self) -> "_Prepared":
+        """The same responses without segment columns (for overall results)."""
+        return replace(self, group=np.zeros_like(self.group), groups=pd.DataFrame(index=[0]), by=[])
 
 
 def _prepare(data, score, wave, id, by, nonresponse, waves=None) -> _Prepared:
@@ -218,40 +228,49 @@ def _prepare(data, score, wave, id, by, nonresponse, waves=None) -> _Prepared:
             f"column {wave!r}: {int(no_wave.sum())} row(s) without a wave, rows "
             f"{_row_labels(data, no_wave)}; fill in the wave or remove these rows"
         )
-    text = wave_labels(data[wave])
+    raw_codes, uniques = pd.factorize(data[wave])
+    unique_text = wave_labels(pd.Series(uniques, dtype=data[wave].dtype
+                                        if not isinstance(data[wave].dtype, pd.CategoricalDtype)
+                                        else object))
+    present = set(unique_text)
     if waves is not None:
         order = [str(w) for w in waves]
-        unknown = sorted(set(text.unique()) - set(order))
+        unknown = sorted(present - set(order))
         if unknown:
             raise ParameterError(f"waves={order} does not list the wave(s) {unknown} of the data")
         basis = "the order given"
-        present = set(text.unique())
         order = [w for w in order if w in present]
     elif isinstance(data[wave].dtype, pd.CategoricalDtype) and data[wave].cat.ordered:
-        present = set(text.unique())
         order = [str(c) for c in data[wave].cat.categories if str(c) in present]
         basis = "the order of the categories"
     else:
-        order, basis = _ordering(text)
+        order, basis = _ordering(unique_text)
     position = {w: i for i, w in enumerate(order)}
-    wave_pos = text.map(position).to_numpy(dtype=np.int64)
+    wave_pos = np.array([position[t] for t in unique_text], dtype=np.int64)[raw_codes]
     codes = _categories(data, score, nonresponse)
-    cols = {c: data[c].to_numpy() for c in by}
-    cols.update(_wave=wave_pos, _cat=codes)
+    if by:
+        group = data.groupby(by, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+        first = pd.Series(np.arange(len(data))).groupby(group).first().to_numpy()
+        groups = data[by].iloc[first].reset_index(drop=True)
+    else:
+        group = np.zeros(len(data), dtype=np.int64)
+        groups = pd.DataFrame(index=[0])
+    id_codes = np.full(len(data), -1, dtype=np.int64)
     if id is not None:
         ids = data[id]
-        has = ids.notna().to_numpy()
-        dup = has & pd.DataFrame({"w": wave_pos, "i": ids.to_numpy()}).duplicated(keep=False).to_numpy()
+        id_codes, id_uniques = pd.factorize(ids)
+        key = pd.Series(wave_pos * (len(id_uniques) + 1) + id_codes)
+        dup = (id_codes >= 0) & key.duplicated(keep=False).to_numpy()
         if dup.any():
             raise DataError(
                 f"column {id!r}: respondent ids repeat within a wave at rows {_row_labels(data, dup)} "
                 f"(ids {ids.to_numpy()[dup][:5].tolist()}); each respondent may answer a wave once. "
                 "Read the file with nps_kit.io.read_responses(..., errors='drop') to drop them."
             )
-        cols["_id"] = ids.to_numpy()
-    frame = pd.DataFrame(cols)
-    frame = frame[frame["_cat"] >= 0].reset_index(drop=True)
-    return _Prepared(frame, order, basis, by, id is not None, text)
+    keep = codes >= 0
+    return _Prepared(wave=wave_pos[keep], cat=codes[keep], group=np.asarray(group)[keep].astype(np.int64),
+                     idc=np.asarray(id_codes)[keep].astype(np.int64), groups=groups, order=order,
+                     basis=basis, by=by, has_id=id is not None, wave_codes=wave_pos)
 
 
 def wave_labels(values: pd.Series) -> pd.Series:
@@ -260,7 +279,7 @@ def wave_labels(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         normal = (values.dropna() == values.dropna().dt.normalize()).all()
         return values.dt.strftime("%Y-%m-%d" if normal else "%Y-%m-%d %H:%M:%S").astype(object)
-    return values.astype(object).map(str).astype(object)
+    return pd.Series([str(v) for v in values.astype(object)], index=values.index, dtype=object)
 
 
 # ------------------------------------------------------------------------------ loading
@@ -391,8 +410,12 @@ def wave_table(
     """
     check_option("method", method, METHODS)
     prep = _prepare(data, score, wave, None, by, nonresponse, waves)
+    return _wave_table(data, score, wave, prep, method, confidence, nonresponse, seed)
+
+
+def _wave_table(data, score, wave, prep: _Prepared, method, confidence, nonresponse, seed):
     frame = data[[score, *prep.by]].assign(
-        **{wave: pd.Categorical(prep.labels, categories=prep.order, ordered=True)})
+        **{wave: pd.Categorical.from_codes(prep.wave_codes, categories=prep.order, ordered=True)})
     return summarize(frame, score, by=[wave, *prep.by], method=method, confidence=confidence,
                      nonresponse=nonresponse, seed=seed)
 
@@ -420,62 +443,67 @@ def _baseline_position(order: list, baseline) -> int:
     return labels.index(str(baseline))
 
 
-def _counts_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Counts (detractors, passives, promoters) per combination of keys."""
-    table = (frame.groupby(keys + ["_cat"], dropna=False, observed=True).size()
-             .unstack("_cat", fill_value=0).reindex(columns=[0, 1, 2], fill_value=0))
-    table.columns = ["c0", "c1", "c2"]
-    return table
+def _counts(prep: _Prepared) -> np.ndarray:
+    """Counts per (group, wave, category), shape (G, W, 3)."""
+    g, w = len(prep.groups), len(prep.order)
+    key = (prep.group * w + prep.wave) * 3 + prep.cat
+    return np.bincount(key, minlength=g * w * 3).reshape(g, w, 3)
 
 
-def _matched_tables(frame: pd.DataFrame, by: list[str], i: int, j: int) -> pd.DataFrame:
-    """Transition table cells t00..t22 per segment for respondents in both waves i and j."""
-    keys = by + ["_id"]
-    left = frame.loc[(frame["_wave"] == i) & frame["_id"].notna(), keys + ["_cat"]]
-    right = frame.loc[(frame["_wave"] == j) & frame["_id"].notna(), keys + ["_cat"]]
-    both = left.merge(right, on=keys, suffixes=("_1", "_2"))
-    cell = both["_cat_1"].to_numpy() * 3 + both["_cat_2"].to_numpy()
-    both = both.assign(_cell=cell)
-    group = by if by else None
-    if group:
-        tab = both.groupby(by + ["_cell"], dropna=False, observed=True).size().unstack(
-            "_cell", fill_value=0)
-    else:
-        tab = pd.DataFrame([np.bincount(cell, minlength=9)], index=pd.Index(["_all"], name="_g"))
-    tab = tab.reindex(columns=range(9), fill_value=0)
-    tab.columns = [f"t{k}" for k in range(9)]
-    return tab
+def _wave_keys(prep: _Prepared) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per wave: (key, group, category) of the responses with an id, key = group x ids + id."""
+    n_ids = int(prep.idc.max()) + 1 if prep.has_id and len(prep.idc) else 0
+    has = prep.idc >= 0
+    rows = np.flatnonzero(has)
+    rows = rows[np.argsort(prep.wave[rows], kind="stable")]
+    bounds = np.searchsorted(prep.wave[rows], np.arange(len(prep.order) + 1))
+    out = []
+    for w in range(len(prep.order)):
+        r = rows[bounds[w]:bounds[w + 1]]
+        out.append((prep.group[r] * n_ids + prep.idc[r], prep.group[r], prep.cat[r]))
+    return out
+
+
+def _matched(prep: _Prepared, i: int, j: int, keys=None) -> np.ndarray:
+    """Transition tables (G, 3, 3) of respondents with the same id and segment in waves i and j."""
+    g = len(prep.groups)
+    if not prep.has_id:
+        return np.zeros((g, 3, 3), dtype=np.int64)
+    keys = _wave_keys(prep) if keys is None else keys
+    (key_i, grp_i, cat_i), (key_j, _, cat_j) = keys[i], keys[j]
+    _, at_i, at_j = np.intersect1d(key_i, key_j, assume_unique=True, return_indices=True)
+    cell = grp_i[at_i] * 9 + cat_i[at_i] * 3 + cat_j[at_j]
+    return np.bincount(cell, minlength=g * 9).reshape(g, 3, 3)
 
 
 def _comparison_frame(prep: _Prepared, baseline) -> pd.DataFrame:
     """One row per (segment, pair of waves) with both waves' counts and the matched table."""
-    frame = prep.frame
-    by = prep.by
-    keys = by if by else ["_g"]
-    if not by:
-        frame = frame.assign(_g="_all")
-    counts = _counts_by(frame, keys + ["_wave"])
-    rows = []
+    counts = _counts(prep)
+    keys = _wave_keys(prep) if prep.has_id else None
+    groups, c1, c2, tabs, pair_from, pair_to, kinds = [], [], [], [], [], [], []
     for i, j, kind in _pairs(prep.order, baseline):
-        c_i = counts.xs(i, level="_wave") if i in counts.index.get_level_values("_wave") else None
-        c_j = counts.xs(j, level="_wave") if j in counts.index.get_level_values("_wave") else None
-        if c_i is None or c_j is None:
-            continue
-        pair = c_i.add_suffix("_1").join(c_j.add_suffix("_2"), how="inner")
-        if prep.has_id:
-            tabs = _matched_tables(frame, by, i, j)
-            if not by:
-                tabs.index = pair.index
-            pair = pair.join(tabs, how="left")
-        else:
-            pair = pair.assign(**{f"t{k}": 0 for k in range(9)})
-        pair = pair.fillna(0).reset_index()
-        pair = pair.assign(_from=i, _to=j, comparison=kind)
-        rows.append(pair)
-    if not rows:
+        c_i, c_j = counts[:, i], counts[:, j]
+        both = np.flatnonzero((c_i.sum(axis=1) > 0) & (c_j.sum(axis=1) > 0))
+        groups.append(both)
+        c1.append(c_i[both])
+        c2.append(c_j[both])
+        tabs.append(_matched(prep, i, j, keys)[both])
+        pair_from.append(np.full(len(both), i))
+        pair_to.append(np.full(len(both), j))
+        kinds += [kind] * len(both)
+    if not kinds:
         return pd.DataFrame()
-    out = pd.concat(rows, ignore_index=True)
-    return out.drop(columns=["_g"]) if not by else out
+    group = np.concatenate(groups)
+    c1, c2 = np.concatenate(c1), np.concatenate(c2)
+    cols = {f"c{k}_1": c1[:, k] for k in range(3)}
+    cols.update({f"c{k}_2": c2[:, k] for k in range(3)})
+    cols.update({f"t{k}": np.concatenate(tabs).reshape(-1, 9)[:, k] for k in range(9)})
+    cols.update(_from=np.concatenate(pair_from), _to=np.concatenate(pair_to),
+                comparison=np.array(kinds, dtype=object))
+    out = pd.DataFrame(cols)
+    if prep.by:
+        out = pd.concat([prep.groups.iloc[group].reset_index(drop=True), out], axis=1)
+    return out
 
 
 def wave_changes(
@@ -544,10 +572,14 @@ def wave_changes(
     check_option("adjust", adjust, ADJUST_METHODS)
     confidence = check_confidence(confidence)
     prep = _prepare(data, score, wave, id, by, nonresponse, waves)
+    return _changes(prep, baseline, method, confidence, adjust, power)
+
+
+def _changes(prep: _Prepared, baseline, method, confidence, adjust, power) -> pd.DataFrame:
     columns = [*prep.by, *CHANGE_COLUMNS]
-    table = _comparison_frame(prep, baseline)
     if baseline is not None:
         _baseline_position(prep.order, baseline)
+    table = _comparison_frame(prep, baseline)
     if table.empty:
         return pd.DataFrame(columns=columns)
     c1 = table[["c0_1", "c1_1", "c2_1"]].to_numpy(dtype=float)
@@ -611,36 +643,40 @@ def transitions(
         categoricals), ``count`` (all 9 cells, zeros included) and ``row_share`` (share of the
         ``from_category`` respondents who moved to ``to_category``).
     """
-    prep = _prepare(data, score, wave, id, by, nonresponse, waves)
-    labels = [str(w) for w in prep.order]
     if (from_wave is None) != (to_wave is None):
         raise ParameterError("give both from_wave and to_wave, or neither")
+    prep = _prepare(data, score, wave, id, by, nonresponse, waves)
     if from_wave is not None:
         pairs = [(_baseline_position(prep.order, from_wave), _baseline_position(prep.order, to_wave))]
     else:
         pairs = [(i, i + 1) for i in range(len(prep.order) - 1)]
-    frames = []
-    for i, j in pairs:
-        tab = _matched_tables(prep.frame, prep.by, i, j)
-        long = tab.stack().rename("count").reset_index()
-        cell = long.iloc[:, -2].str[1:].astype(int).to_numpy()
-        long = long.drop(columns=long.columns[-2])
-        if not prep.by:
-            long = long.drop(columns="_g")
-        long = long.assign(**{"from": labels[i], "to": labels[j]},
-                           from_category=pd.Categorical.from_codes(cell // 3, categories=list(CATEGORIES), ordered=True),
-                           to_category=pd.Categorical.from_codes(cell % 3, categories=list(CATEGORIES), ordered=True))
-        frames.append(long)
+    return _transitions(prep, pairs)
+
+
+def _transitions(prep: _Prepared, pairs: list[tuple[int, int]]) -> pd.DataFrame:
+    labels = [str(w) for w in prep.order]
     cols = [*prep.by, "from", "to", "from_category", "to_category", "count", "row_share"]
+    frames = []
+    cell = np.arange(9)
+    keys = _wave_keys(prep)
+    for i, j in pairs:
+        tabs = _matched(prep, i, j, keys)
+        g = len(prep.groups)
+        counts = tabs.reshape(g, 9)
+        rows = prep.groups.loc[np.repeat(np.arange(g), 9)].reset_index(drop=True) if prep.by else \
+            pd.DataFrame(index=range(9 * g))
+        row_total = np.repeat(tabs.sum(axis=2), 3, axis=1).reshape(-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(row_total > 0, counts.reshape(-1) / np.maximum(row_total, 1), np.nan)
+        frames.append(rows.assign(**{
+            "from": labels[i], "to": labels[j],
+            "from_category": pd.Categorical.from_codes(np.tile(cell // 3, g), categories=list(CATEGORIES), ordered=True),
+            "to_category": pd.Categorical.from_codes(np.tile(cell % 3, g), categories=list(CATEGORIES), ordered=True),
+            "count": counts.reshape(-1).astype(np.int64), "row_share": share,
+        }))
     if not frames:
         return pd.DataFrame(columns=cols)
-    out = pd.concat(frames, ignore_index=True)
-    row_total = out.groupby([*prep.by, "from", "to", "from_category"], observed=True,
-                            dropna=False)["count"].transform("sum")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["row_share"] = out["count"] / row_total.where(row_total > 0)
-    out["count"] = out["count"].astype(np.int64)
-    return out[cols]
+    return pd.concat(frames, ignore_index=True)[cols]
 
 
 def transition_matrix(
@@ -750,23 +786,22 @@ def compare_waves(
     check_option("interval_method", interval_method, METHODS)
     by_list = _as_list(by)
     prep = _prepare(data, score, wave, id, by_list, nonresponse, waves)
+    check_option("adjust", adjust, ADJUST_METHODS)
+    confidence = check_confidence(confidence)
     order = prep.order
-    kw = dict(method=method, confidence=confidence, adjust=adjust, nonresponse=nonresponse,
-              power=power, waves=order)
-    overall = wave_changes(data, score, wave, id, None, baseline, **kw)
-    seg = wave_changes(data, score, wave, id, by_list, baseline, **kw) if by_list else None
+    flat = prep.without_by()
+    overall = _changes(flat, baseline, method, confidence, adjust, power)
+    seg = _changes(prep, baseline, method, confidence, adjust, power) if by_list else None
     if seg is not None and len(seg):
         raw = np.concatenate([overall["p_value"].to_numpy(float), seg["p_value"].to_numpy(float)])
         adj = adjust_pvalues(raw, adjust)
         alpha = 1.0 - confidence
         overall = overall.assign(p_adjusted=adj[:len(overall)], significant=adj[:len(overall)] < alpha)
         seg = seg.assign(p_adjusted=adj[len(overall):], significant=adj[len(overall):] < alpha)
-    wt = wave_table(data, score, wave, None, interval_method, confidence, nonresponse,
-                    waves=order, seed=seed)
-    swt = wave_table(data, score, wave, by_list, interval_method, confidence, nonresponse,
-                     waves=order, seed=seed) if by_list else None
-    trans = transitions(data, score, wave, id, nonresponse=nonresponse, waves=order) \
-        if id is not None else None
+    wt = _wave_table(data, score, wave, flat, interval_method, confidence, nonresponse, seed)
+    swt = _wave_table(data, score, wave, prep, interval_method, confidence, nonresponse, seed) \
+        if by_list else None
+    trans = _transitions(flat, [(i, i + 1) for i in range(len(order) - 1)]) if id is not None else None
     return WaveComparison(
         waves=wt, changes=overall, wave_order=tuple(str(w) for w in order),
         order_basis=prep.basis, segment_waves=swt, segment_changes=seg, transitions=trans,

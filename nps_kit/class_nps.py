@@ -95,8 +95,8 @@ def class_table(
     out["low_response"] = low
     if low.any():
         warnings.warn(
-            "response rate far below the other classes (below "
-            f"{low_response_ratio:.0%} of the highest, {top:.1%}) in class(es) "
+            f"response rate below {low_response_ratio * top:.1%} ({low_response_ratio:.0%} of the "
+            f"highest class's {top:.1%}) in class(es) "
             + ", ".join(f"{c} ({r:.1%})" for c, r in zip(out["class"][low], rate[low]))
             + ": their NPS may not represent the class (non-response bias)",
             NPSKitWarning, stacklevel=2,

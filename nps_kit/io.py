@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from nps_kit.bundled import bundled_folder
 from nps_kit.errors import DataError, check_option
 from nps_kit.scores import parse_scores
 
@@ -30,7 +30,7 @@ _ONE_TO_TEN = re.compile(r"(?<!\d)1\s*(?:-|–|to|\.\.)\s*10(?!\d)", re.IGNORECA
 
 def demo_files() -> list[str]:
     """Names of the bundled demo data files."""
-    root = resources.files("nps_kit.demo_data")
+    root = bundled_folder("demo_data")
     return sorted(p.name for p in root.iterdir() if p.name.endswith((".csv", ".yaml")))
 
 
@@ -48,7 +48,7 @@ def resolve_path(path: str | Path) -> Path:
     text = str(path)
     if text.startswith(DEMO_PREFIX):
         name = text[len(DEMO_PREFIX):]
-        target = resources.files("nps_kit.demo_data") / name
+        target = bundled_folder("demo_data") / name
         if not target.is_file():
             raise DataError(
                 f"there is no demo file {name!r}; the demo files are: {', '.join(demo_files())}"

@@ -19,12 +19,12 @@ import json
 import re
 import tokenize
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from nps_kit.bundled import bundled_folder
 from nps_kit.errors import ParameterError, TemplateError
 
 PARAMETERS_TAG = "parameters"
@@ -186,7 +186,7 @@ def load_template(path: str | Path, name: str | None = None) -> Template:
 
 
 def _package_templates() -> dict[str, Path]:
-    root = resources.files("nps_kit.templates")
+    root = bundled_folder("templates")
     return {
         Path(entry.name).stem: Path(str(entry))
         for entry in root.iterdir()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+
+from nps_kit.bundled import bundled_folder
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,9 +19,7 @@ def _template_path(name: str | Path) -> Path:
     candidate = Path(name)
     if candidate.suffix == ".ipynb" and candidate.exists():
         return candidate
-    resource = files("nps_kit.templates").joinpath(f"{name}.ipynb")
-    with as_file(resource) as path:
-        return Path(path)
+    return bundled_folder("templates") / f"{name}.ipynb"
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from importlib.resources import files
 from pathlib import Path
 
 import matplotlib
@@ -20,6 +19,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from scipy.stats import norm
 
+from nps_kit.bundled import bundled_folder
 from nps_kit.errors import DataError, ParameterError, TemplateError
 from nps_kit.export import (
     PrivacyError, notebook_to_html, privacy_problems, remote_resources, strip_remote_resources,
@@ -36,7 +36,7 @@ from nps_kit.templates_catalog import (
     parse_parameters,
 )
 
-DEMO = Path(str(files("nps_kit.demo_data")))
+DEMO = bundled_folder("demo_data")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 

@@ -86,7 +86,7 @@ PROTOCOL_FIELDS = ["wave", "channels", "question", "scale", "nonresponse", "fiel
                    "fieldwork_end", "sample_source"]
 
 DEMO_FILES: tuple[str, ...] = ("customers.csv", "responses.csv", "outcomes.csv", "employees.csv",
-                               "headcount.csv", "protocol.yaml")
+                               "employees_previous.csv", "headcount.csv", "protocol.yaml")
 
 VENDOR = "Larkspur Systems"
 QUESTION = f"How likely are you to recommend {VENDOR} to a friend or colleague?"
@@ -1027,7 +1027,7 @@ def simulate_headcount(employees: pd.DataFrame | None = None,
     return grid[HEADCOUNT_COLUMNS]
 
 
-# --- previous employee wave (added for the enps_study template; not part of DEMO_FILES) ------
+# --- previous employee wave (for eNPS wave comparisons in the enps_study template) ----------
 
 PREVIOUS_EMPLOYEES_FILE = "employees_previous.csv"
 """Demo file of the previous eNPS wave, written by :func:`simulate_employees_previous`."""
@@ -1098,6 +1098,7 @@ def demo_file_bytes(seed: int = DEFAULT_SEED) -> dict[str, bytes]:
     world = simulate_world(seed)
     out = {f"{name}.csv": _csv_bytes(world[name])
            for name in ("customers", "responses", "outcomes", "employees", "headcount")}
+    out[PREVIOUS_EMPLOYEES_FILE] = _csv_bytes(simulate_employees_previous(seed=seed))
     out["protocol.yaml"] = _yaml_bytes(world["protocol"], seed)
     return {name: out[name] for name in DEMO_FILES}
 
@@ -1106,7 +1107,7 @@ def write_demo_data(directory: str | Path, seed: int = DEFAULT_SEED) -> list[Pat
     """Write the demo files into ``directory`` (created if needed); returns the paths written.
 
     Files: ``customers.csv``, ``responses.csv``, ``outcomes.csv``, ``employees.csv``,
-    ``headcount.csv`` and ``protocol.yaml``. Same seed, same bytes.
+    ``employees_previous.csv``, ``headcount.csv`` and ``protocol.yaml``. Same seed, same bytes.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -302,8 +302,11 @@ def nps_report_run(tmp_path_factory):
     import papermill as pm
 
     out = tmp_path_factory.mktemp("nps_report") / "nps_report.ipynb"
-    pm.execute_notebook(str(find_template("nps_report").path), str(out), kernel_name="python3",
-                        progress_bar=False)
+    # a non-interactive backend in the environment (usual on servers and CI) must not lose figures
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MPLBACKEND", "Agg")
+        pm.execute_notebook(str(find_template("nps_report").path), str(out), kernel_name="python3",
+                            progress_bar=False)
     return out
 
 

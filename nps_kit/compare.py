@@ -48,7 +48,7 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
-from nps_kit.errors import DataError, ParameterError, check_confidence, check_option
+from nps_kit.errors import DataError, NPSKitError, ParameterError, check_confidence, check_option
 from nps_kit.intervals import ADJUSTMENT, z_value
 from nps_kit.scores import Counts, as_counts
 
@@ -221,18 +221,26 @@ def _result(arrays: dict, method: str, confidence: float) -> NPSComparison:
     )
 
 
-def _check_table(table) -> np.ndarray:
+def as_transition_table(table, *, counts: bool = True, error: type[NPSKitError] = DataError) -> np.ndarray:
+    """Check a 3 x 3 table of (first-wave category, second-wave category).
+
+    Rows are the first wave's category and columns the second's, both ordered detractor, passive,
+    promoter; a nested list, array or DataFrame. ``counts=True`` asks for whole numbers (observed
+    panel counts), ``counts=False`` allows shares (a planning assumption). ``error`` is the
+    exception raised: :class:`DataError` for data, :class:`ParameterError` for a parameter.
+    """
+    what = "counts" if counts else "numbers"
     try:
         t = np.asarray(table, dtype=float)
     except (TypeError, ValueError):
-        raise DataError("a transition table must be a 3 x 3 table of counts") from None
+        raise error(f"a transition table must be a 3 x 3 table of {what}") from None
     if t.shape != (3, 3):
-        raise DataError(
-            f"the transition table has shape {t.shape}; give 3 x 3 counts (rows the first wave's "
+        raise error(
+            f"the transition table has shape {t.shape}; give 3 x 3 {what} (rows the first wave's "
             "category, columns the second's, ordered detractor, passive, promoter)"
         )
-    if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t != np.round(t)):
-        raise DataError("transition table counts must be whole numbers >= 0")
+    if not np.all(np.isfinite(t)) or np.any(t < 0) or (counts and np.any(t != np.round(t))):
+        raise error(f"transition table entries must be {'whole numbers' if counts else 'numbers'} >= 0")
     return t
 
 
@@ -304,7 +312,7 @@ def compare_paired(
     """
     check_option("method", method, COMPARE_METHODS)
     confidence = check_confidence(confidence)
-    t = _check_table(table)
+    t = as_transition_table(table)
     if t.sum() == 0:
         raise DataError("the transition table is empty: no respondent answered both waves")
     arrays = difference_arrays([t.sum(axis=1)], [t.sum(axis=0)], [t], method, confidence)
@@ -341,7 +349,7 @@ def compare_overlap(
     check_option("method", method, COMPARE_METHODS)
     confidence = check_confidence(confidence)
     c1, c2 = as_counts(tuple(counts_1)), as_counts(tuple(counts_2))
-    t = _check_table(table)
+    t = as_transition_table(table)
     arrays = difference_arrays([c1], [c2], [t], method, confidence)
     return _result(arrays, method, confidence)
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from nps_kit.compare import as_transition_table
 from nps_kit.design import anticipated_variance, as_shares
 from nps_kit.errors import ParameterError, check_option
 
@@ -72,17 +73,9 @@ def transition_table(table) -> np.ndarray:
     Accepts counts or shares, as a nested list, array or DataFrame; rows are wave 1 and columns
     wave 2, both ordered detractor, passive, promoter.
     """
-    try:
-        t = np.asarray(table, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError("transition must be a 3 x 3 table of numbers (rows wave 1, columns wave 2)") from None
-    if t.shape != (3, 3):
-        raise ParameterError(
-            f"transition has shape {t.shape}; give a 3 x 3 table (rows wave 1, columns wave 2, "
-            "ordered detractor, passive, promoter)"
-        )
-    if not np.all(np.isfinite(t)) or np.any(t < 0) or t.sum() <= 0:
-        raise ParameterError("transition must hold numbers >= 0 with a positive total")
+    t = as_transition_table(table, counts=False, error=ParameterError)
+    if t.sum() <= 0:
+        raise ParameterError("the transition table needs a positive total")
     return t / t.sum()
 
 

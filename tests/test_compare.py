@@ -207,3 +207,27 @@ def test_docstring_examples(name):
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("table, match", [
+    ([[1, 2], [3, 4]], "shape \\(2, 2\\)"),
+    ("not a table", "3 x 3 table of counts"),
+    ([[1.5, 0, 0], [0, 0, 0], [0, 0, 1]], "whole numbers >= 0"),
+    ([[1, -1, 0], [0, 0, 0], [0, 0, 1]], "whole numbers >= 0"),
+])
+def test_bad_panel_tables_are_data_errors(table, match):
+    with pytest.raises(DataError, match=match):
+        compare_paired(table)
+
+
+@pytest.mark.parametrize("table, match", [
+    ([[1, 2], [3, 4]], "give 3 x 3 numbers"),
+    ([[0] * 3] * 3, "positive total"),
+    ([[0.1, -0.1, 0], [0, 0.5, 0], [0, 0, 0.5]], "numbers >= 0"),
+])
+def test_bad_planning_transitions_are_parameter_errors(table, match):
+    from nps_kit.power import transition_table
+
+    with pytest.raises(ParameterError, match=match):
+        transition_table(table)
+    assert transition_table([[2, 1, 0], [0, 1, 0], [0, 0, 4]]).sum() == pytest.approx(1.0)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from nps_kit.bundled import bundled_folder
 from nps_kit.errors import DataError, check_option
+from nps_kit.keys import resolve_keys
 from nps_kit.scores import parse_scores
 
 DEMO_PREFIX = "demo:"
@@ -153,6 +155,9 @@ class LoadedResponses:
     rows_kept: int
     rows_dropped: int
     nonrespondents: int
+    id: str | None = None
+    wave: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -223,6 +228,9 @@ def read_responses(
     columns: list[str] | None = None,
     check_scale: bool = True,
     sheet: str | int | None = None,
+    id_fallbacks: Sequence[str] = (),
+    id_optional: bool = False,
+    wave_optional: bool = False,
 ) -> LoadedResponses:
     """Read a responses file and validate its 0-10 scores.
 
@@ -250,6 +258,10 @@ def read_responses(
         Check for a 1-10 scale (see above).
     sheet : str or int, optional
         Excel sheet.
+    id_fallbacks, id_optional, wave_optional
+        What to do when the id or wave column is absent (see :func:`nps_kit.keys.resolve_keys`):
+        use another id column, go on without an id, read all rows as one wave. Each such choice
+        is said in ``notes``; the columns used are ``id`` and ``wave`` of the result.
 
     Returns
     -------
@@ -264,6 +276,9 @@ def read_responses(
     check_option("errors", errors, ERROR_MODES)
     frame = read_table(path, sheet=sheet)
     label = str(path)
+    keys = resolve_keys(frame.columns, label, id=id, wave=wave, id_fallbacks=id_fallbacks,
+                        id_optional=id_optional, wave_optional=wave_optional)
+    id, wave = keys.id, keys.wave
     require_columns(frame, [score, id, wave, *(columns or [])], label)
     first_row = _first_row(resolve_path(path))
     pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label, first_row)
@@ -290,4 +305,5 @@ def read_responses(
     return LoadedResponses(
         data=data, report=report, file=label, score=score, rows_read=int(len(frame)),
         rows_kept=int(keep.sum()), rows_dropped=dropped, nonrespondents=nonresp,
+        id=id, wave=wave, notes=keys.notes,
     )

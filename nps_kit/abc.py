@@ -11,7 +11,7 @@ mean in plain language (the template shows it; nothing in it identifies a custom
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from nps_kit.calllist import CallList, call_list
 from nps_kit.errors import check_confidence, check_option
 from nps_kit.intervals import METHODS
 from nps_kit.io import read_responses, read_table
+from nps_kit.keys import DEFAULT_CUSTOMER_ID_COLUMN, DEFAULT_ID_COLUMN, DEFAULT_WAVE_COLUMN
 from nps_kit.revenue import ALL, RevenueAtRisk, revenue_at_risk, revenue_weighted_nps
 from nps_kit.scores import NONRESPONSE_POLICIES
 from nps_kit.class_nps import ClassComparison, class_table, compare_classes
@@ -56,6 +57,9 @@ class ABCAnalysis:
     confidence : float
     warnings : tuple of str
         Warnings raised on the way (also issued as :class:`~nps_kit.errors.NPSKitWarning`).
+    notes : tuple of str
+        How the files were read where a default did not fit (no wave column: one wave; responses
+        keyed by the customer id).
     """
 
     classes: ABCClasses = field(repr=False)
@@ -69,6 +73,7 @@ class ABCAnalysis:
     method: str
     confidence: float
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -183,27 +188,35 @@ def abc_from_files(
     customers_file: str | Path,
     responses_file: str | Path,
     *,
-    customer_id: str = "customer_id",
+    customer_id: str = DEFAULT_CUSTOMER_ID_COLUMN,
     revenue: str = "annual_revenue",
-    respondent_id: str = "respondent_id",
+    respondent_id: str = DEFAULT_ID_COLUMN,
     score: str = "score",
-    wave_column: str | None = "wave",
+    wave_column: str | None = DEFAULT_WAVE_COLUMN,
     errors: str = "raise",
     **options,
 ) -> ABCAnalysis:
     """Read the customers and responses files (``demo:`` paths allowed) and run
     :func:`abc_analysis`. ``errors="drop"`` drops invalid response rows with a report
     (:attr:`ABCAnalysis.dropped`); other keyword options go to :func:`abc_analysis`.
+
+    Defaults that do not fit the responses file are handled as :mod:`nps_kit.keys` says: without
+    a ``respondent_id`` column the responses are joined on their ``customer_id`` column, and
+    without the default ``wave`` column all responses are one wave. Both are said in
+    :attr:`ABCAnalysis.notes`.
     """
     customers = read_table(customers_file)
     loaded = read_responses(responses_file, score, id=respondent_id, wave=wave_column,
-                            errors=errors, columns=[c for c in (options.get("comment"),) if c])
-    return abc_analysis(
+                            errors=errors, columns=[c for c in (options.get("comment"),) if c],
+                            id_fallbacks=(customer_id,),
+                            wave_optional=wave_column == DEFAULT_WAVE_COLUMN)
+    result = abc_analysis(
         customers, loaded.data, customer_id=customer_id, revenue=revenue,
-        respondent_id=respondent_id, score=score, wave_column=wave_column,
+        respondent_id=loaded.id, score=score, wave_column=loaded.wave,
         customers_file=str(customers_file), responses_file=str(responses_file),
         dropped=loaded.report, **options,
     )
+    return replace(result, notes=loaded.notes + result.notes)
 
 
 def _money(x: float) -> str:

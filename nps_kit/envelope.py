@@ -130,6 +130,6 @@ def schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def parameters_from_args(args: Any, skip: Sequence[str] = ("json", "command")) -> dict[str, Any]:
+def parameters_from_args(args: Any, skip: Sequence[str] = ("json", "command", "wave_default")) -> dict[str, Any]:
     """Every option of a parsed command line, by its long name with dashes as underscores."""
     return {k: v for k, v in sorted(vars(args).items()) if k not in skip and not k.startswith("_")}

@@ -24,13 +24,14 @@ is a parameter, ``window``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from nps_kit.errors import DataError, ParameterError, check_option
+from nps_kit.keys import DEFAULT_CUSTOMER_ID_COLUMN, DEFAULT_ID_COLUMN, DEFAULT_WAVE_COLUMN
 from nps_kit.scores import CATEGORY_DTYPE, category_codes
 
 WINDOWS: tuple[str, ...] = ("latest", "wave", "all")
@@ -70,6 +71,8 @@ class JoinResult:
         missing_id_responses`` and ``outcomes_read == matched + unmatched_outcomes +
         missing_id_outcomes`` (with window ``"all"``, matched counts responses, so several may
         share one outcome row).
+    notes : tuple of str
+        How the files were read where a default did not fit (see :mod:`nps_kit.keys`).
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -86,6 +89,7 @@ class JoinResult:
     unmatched_outcomes: int
     missing_id_responses: int
     missing_id_outcomes: int
+    notes: tuple[str, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -372,10 +376,10 @@ def load_value_data(
     responses: str | Path,
     outcomes: str | Path,
     *,
-    respondent_id: str = "respondent_id",
-    customer_id: str = "customer_id",
+    respondent_id: str = DEFAULT_ID_COLUMN,
+    customer_id: str = DEFAULT_CUSTOMER_ID_COLUMN,
     score: str = "score",
-    wave: str | None = "wave",
+    wave: str | None = DEFAULT_WAVE_COLUMN,
     window: str = "latest",
     wave_value: str | None = None,
     ltv: str | None = "ltv",
@@ -391,10 +395,17 @@ def load_value_data(
     third file, one row per customer, whose ``customer_columns`` (e.g. ``annual_revenue``) are
     added to the outcomes by ``customer_id`` before the join; a customer missing there gets
     missing values in those columns. Other parameters as in :func:`join_outcomes`.
+
+    Defaults that do not fit the responses are handled as :mod:`nps_kit.keys` says: without a
+    ``respondent_id`` column the responses are joined on their ``customer_id`` column; without
+    the default ``wave`` column each customer's one response is used. Both are said in
+    :attr:`JoinResult.notes`.
     """
     from nps_kit.io import read_responses, read_table, resolve_path
 
-    loaded = read_responses(responses, score, id=respondent_id, wave=wave, errors="raise")
+    loaded = read_responses(responses, score, id=respondent_id, wave=wave, errors="raise",
+                            id_fallbacks=(customer_id,), wave_optional=wave == DEFAULT_WAVE_COLUMN)
+    respondent_id, wave = loaded.id, loaded.wave
     out = read_table(outcomes)
     first = 1 if resolve_path(outcomes).suffix.lower() in (".parquet", ".pq") else 2
     out.index = pd.Index(np.arange(len(out)) + first, name="row")
@@ -412,9 +423,10 @@ def load_value_data(
         oids = _id_strings(out[customer_id])
         add = extra.reindex(pd.Index(oids)).set_axis(out.index, axis=0)
         out = out.assign(**{c: add[c] for c in cols if c not in out.columns})
-    return join_outcomes(
+    joined = join_outcomes(
         loaded.data, out, respondent_id=respondent_id, customer_id=customer_id, score=score,
         wave=wave, window=window, wave_value=wave_value, ltv=ltv, churn=churn,
         numeric=list(numeric) + [c for c in customer_columns if c not in numeric],
         responses_file=str(responses), outcomes_file=str(outcomes),
     )
+    return replace(joined, notes=loaded.notes + joined.notes)

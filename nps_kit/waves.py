@@ -35,10 +35,12 @@ from nps_kit.summary import summarize
 
 CHANGE_COLUMNS: tuple[str, ...] = (
     "from", "to", "comparison", "design", "n_from", "n_to", "n_matched", "nps_from", "nps_to",
-    "delta", "se", "ci_low", "ci_high", "z", "p_value", "p_adjusted", "significant", "mdc",
-    "method", "confidence", "adjust",
+    "delta", "estimate", "se", "ci_low", "ci_high", "z", "p_value", "p_adjusted", "significant",
+    "mdc", "method", "confidence", "adjust",
 )
-"""Columns of :func:`wave_changes` after the segment columns."""
+"""Columns of :func:`wave_changes` after the segment columns. ``delta`` is the observed change,
+``estimate`` the centre of the interval and of the test (the adjusted change for adjusted-wald,
+Rocks 2016; equal to ``delta`` for wald)."""
 
 # -------------------------------------------------------------------------------- wave order
 _PERIOD_YEAR_FIRST = re.compile(r"^\s*(\d{4})\s*[-_/ ]?\s*([HhQq])\s*([1-4])\s*$")
@@ -593,7 +595,8 @@ def _changes(prep: _Prepared, baseline, method, confidence, adjust, power) -> pd
         "from": labels[table["_from"].to_numpy()], "to": labels[table["_to"].to_numpy()],
         "comparison": table["comparison"].to_numpy(), "design": res["design"],
         "n_from": res["n_1"], "n_to": res["n_2"], "n_matched": res["n_matched"],
-        "nps_from": res["nps_1"], "nps_to": res["nps_2"], "delta": res["delta"], "se": res["se"],
+        "nps_from": res["nps_1"], "nps_to": res["nps_2"], "delta": res["delta"],
+        "estimate": res["estimate"], "se": res["se"],
         "ci_low": res["low"], "ci_high": res["high"], "z": res["z"], "p_value": res["p_value"],
         "p_adjusted": p_adj, "significant": p_adj < 1.0 - confidence,
         "mdc": min_detectable_change(res["se"], confidence, power),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -59,3 +60,102 @@ def json_value(value):
 def frame_to_records(frame: pd.DataFrame) -> list[dict]:
     """Rows of a DataFrame as JSON-safe dicts."""
     return [{str(k): json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _alias(parser: argparse.ArgumentParser, old: str, dest: str, **kwargs) -> None:
+    """An earlier spelling of an option, still accepted and not listed in ``--help``."""
+    parser.add_argument(old, dest=dest, default=argparse.SUPPRESS, help=argparse.SUPPRESS, **kwargs)
+
+
+def add_score_option(parser: argparse.ArgumentParser, default: str | None = "score") -> None:
+    """``--score-column``: the 0-10 answers."""
+    parser.add_argument("--score-column", default=default, metavar="COL",
+                        help="column with the 0-10 answers; its name or, in a survey-tool export, "
+                             f"its question id or text (default {default})")
+
+
+def add_id_option(parser: argparse.ArgumentParser, default: str | None = "respondent_id",
+                  purpose: str = "checked for repeats within a wave") -> None:
+    """``--id-column`` (earlier ``--respondent-id``): the respondent id of the responses file."""
+    shown = f"default {default}" if default else "default: none"
+    parser.add_argument("--id-column", default=default, metavar="COL",
+                        help=f"respondent id column of the responses, {purpose} ({shown})")
+    _alias(parser, "--respondent-id", "id_column", metavar="COL")
+
+
+def add_customer_id_option(parser: argparse.ArgumentParser, file: str) -> None:
+    """``--customer-id-column`` (earlier ``--customer-id``): the key of a customers/outcomes file."""
+    parser.add_argument("--customer-id-column", default="customer_id", metavar="COL",
+                        help=f"customer id column of the {file} file; responses without the id "
+                             "column are joined on their own column of this name "
+                             "(default customer_id)")
+    _alias(parser, "--customer-id", "customer_id_column", metavar="COL")
+
+
+def add_wave_options(parser: argparse.ArgumentParser, default: str | None = "wave",
+                     purpose: str = "") -> None:
+    """``--wave-column COL`` and ``--no-wave-column``, the same in every command.
+
+    An absent default column means one wave, said in the output; ``--no-wave-column`` (or
+    ``--wave-column ''``) says so explicitly.
+    """
+    shown = (f"default {default}; a file without it is one wave" if default else "default: none")
+    parser.add_argument("--wave-column", default=None, metavar="COL",
+                        help=f"column naming the survey wave{purpose} ({shown})")
+    parser.set_defaults(wave_default=default)
+    parser.add_argument("--no-wave-column", action="store_true",
+                        help="the responses have no wave column: all rows are one wave")
+
+
+def wave_column(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """The wave column asked for, and whether an absent one may be read as one wave."""
+    if getattr(args, "no_wave_column", False) or args.wave_column == "":
+        return None, True
+    if args.wave_column is None:
+        return getattr(args, "wave_default", None), True
+    return args.wave_column, False
+
+
+def add_errors_options(parser: argparse.ArgumentParser) -> None:
+    """``--errors raise|drop`` and ``--dropped-report CSV``."""
+    from nps_kit.io import ERROR_MODES
+
+    parser.add_argument("--errors", default="raise", choices=ERROR_MODES,
+                        help="stop at invalid rows (raise, default) or drop them with a report (drop)")
+    parser.add_argument("--dropped-report", metavar="CSV",
+                        help="with --errors drop: also write the dropped rows and reasons to this CSV")
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: the whole result in the envelope of :mod:`nps_kit.envelope`."""
+    parser.add_argument("--json", action="store_true",
+                        help="print the whole result as JSON (one envelope for every command; "
+                             "schema: nps_kit/schemas/envelope.schema.json)")
+
+
+def load_summary(loaded) -> dict:
+    """Row counts of a :class:`~nps_kit.io.LoadedResponses` for the envelope's ``summary``."""
+    return {"file": loaded.file, "rows_read": loaded.rows_read, "rows_kept": loaded.rows_kept,
+            "rows_dropped": loaded.rows_dropped, "nonrespondents": loaded.nonrespondents,
+            "id_column": loaded.id, "wave_column": loaded.wave}
+
+
+def load_notes(command: str, loaded, args: argparse.Namespace) -> list[str]:
+    """What a command says about how it read its responses file; writes ``--dropped-report``."""
+    notes = [*getattr(loaded, "layout_notes", ()), *loaded.notes]
+    if loaded.rows_dropped:
+        shown = "; ".join(f"row {r.row}: {r.reason}" for r in loaded.report.head(5).itertuples())
+        more = " ..." if len(loaded.report) > 5 else ""
+        notes.append(f"dropped {loaded.rows_dropped} of {loaded.rows_read} rows "
+                     f"({loaded.rows_kept} kept); reasons: {shown}{more}")
+        target = getattr(args, "dropped_report", None)
+        if target:
+            loaded.report.to_csv(target, index=False)
+            notes.append(f"dropped rows listed in {target}")
+    return notes
+
+
+def say(command: str, lines, stream=None) -> None:
+    """Print notes or warnings of a command to standard error, each prefixed with its name."""
+    for line in lines:
+        print(f"nps-kit {command}: {line}", file=stream or sys.stderr)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import warnings
 
 from nps_kit.abc import abc_from_files
 from nps_kit.calllist import write_call_list
-from nps_kit.cli.common import add_confidence_argument, frame_to_records
+from nps_kit.cli.common import (_alias, add_confidence_argument, add_customer_id_option,
+                                add_errors_options, add_id_option, add_json_option,
+                                add_score_option, add_wave_options, say, wave_column)
+from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
-from nps_kit.io import ERROR_MODES
 from nps_kit.scores import NONRESPONSE_POLICIES
 from nps_kit.segments import MODES
+
+SHOWN = ["class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high",
+         "revenue", "revenue_at_risk", "revenue_at_risk_share"]
+"""Columns of the text output (the JSON has every column)."""
 
 
 def _two_fractions(text: str) -> tuple[float, float]:
@@ -32,18 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="customers file (one row per customer with revenue) or demo:customers.csv")
     parser.add_argument("--responses", required=True, metavar="FILE",
                         help="responses file or demo:responses.csv")
-    parser.add_argument("--customer-id", default="customer_id", metavar="COL",
-                        help="customer id column (default customer_id)")
-    parser.add_argument("--revenue", default="annual_revenue", metavar="COL",
-                        help="revenue column (default annual_revenue)")
-    parser.add_argument("--respondent-id", default="respondent_id", metavar="COL",
-                        help="respondent id column, equal to the customer id (default respondent_id)")
-    parser.add_argument("--score-column", default="score", metavar="COL",
-                        help="0-10 score column (default score)")
-    parser.add_argument("--wave-column", default="wave", metavar="COL",
-                        help="wave column (default wave; '' when the file has none); with several "
-                             "waves the latest is used unless --wave")
-    parser.add_argument("--wave", default=None, help="wave to analyse")
+    add_customer_id_option(parser, "customers")
+    parser.add_argument("--revenue-column", default="annual_revenue", metavar="COL",
+                        help="revenue column of the customers file (default annual_revenue)")
+    _alias(parser, "--revenue", "revenue_column", metavar="COL")
+    add_id_option(parser, purpose="equal to the customer id; without it the responses are "
+                                  "joined on their customer id column")
+    add_score_option(parser)
+    add_wave_options(parser, purpose="; with several waves the latest is used unless --wave")
+    parser.add_argument("--wave", default=None, help="wave to analyse (default: the latest)")
     parser.add_argument("--comment-column", default=None, metavar="COL",
                         help="open-answer column copied to the call list")
     parser.add_argument("--mode", default="customers", choices=MODES,
@@ -55,63 +56,88 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_confidence_argument(parser)
     parser.add_argument("--nonresponse", default="exclude", choices=NONRESPONSE_POLICIES,
                         help="what a blank score counts as (default: exclude)")
-    parser.add_argument("--errors", default="raise", choices=ERROR_MODES,
-                        help="stop at invalid response rows (raise) or drop them with a report")
+    add_errors_options(parser)
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     parser.add_argument("--resamples", type=int, default=10_000, help="bootstrap replicates (default 10000)")
     parser.add_argument("--call-list", metavar="CSV",
                         help="write the close-the-loop call list (contains customer identifiers) here")
-    parser.add_argument("--json", action="store_true", help="print one JSON object per class")
+    add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     cut_options = {}
     if args.cuts is not None:
         cut_options["revenue_cuts" if args.mode == "revenue" else "cuts"] = args.cuts
+    wave, _ = wave_column(args)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the warnings are kept in the result and printed below
+        warnings.simplefilter("ignore")  # the warnings are kept in the result and reported below
         analysis = abc_from_files(
-            args.customers, args.responses, customer_id=args.customer_id, revenue=args.revenue,
-            respondent_id=args.respondent_id, score=args.score_column,
-            wave_column=args.wave_column or None, errors=args.errors, wave=args.wave,
+            args.customers, args.responses, customer_id=args.customer_id_column,
+            revenue=args.revenue_column, respondent_id=args.id_column, score=args.score_column,
+            wave_column=wave, errors=args.errors, wave=args.wave,
             comment=args.comment_column, mode=args.mode, method=args.method,
             confidence=args.confidence, nonresponse=args.nonresponse, seed=args.seed,
             n_resamples=args.resamples, **cut_options,
         )
     joined = analysis.joined.summary.iloc[0]
-    notes = []
+    notes = list(analysis.notes)
     if analysis.joined.wave is not None:
-        notes.append(f"wave {analysis.joined.wave} ({int(joined['other_waves'])} rows of other waves not used)")
+        notes.append(f"wave {analysis.joined.wave} ({int(joined['other_waves'])} rows of other "
+                     "waves not used)")
     if len(analysis.dropped):
         notes.append(f"{len(analysis.dropped)} invalid response row(s) dropped")
+        if args.dropped_report:
+            analysis.dropped.to_csv(args.dropped_report, index=False)
+            notes.append(f"dropped rows listed in {args.dropped_report}")
     if analysis.joined.rows_unmatched:
         notes.append(f"{analysis.joined.rows_unmatched} response(s) without a classified customer "
                      f"({int(joined['without_customer'])} unknown id, "
                      f"{int(joined['customer_without_revenue'])} customer without revenue)")
     if analysis.classes.n_unclassified:
         notes.append(f"{analysis.classes.n_unclassified} customer(s) without usable revenue left out")
-    notes.extend(f"warning: {w}" for w in analysis.warnings)
-    for note in notes:
-        print(f"nps-kit abc: {note}", file=sys.stderr)
+    call_list = None
     if args.call_list:
         path = write_call_list(analysis.calls, args.call_list)
-        print(f"nps-kit abc: call list written to {path} ({analysis.calls.n_follow_up} to call back, "
-              f"{analysis.calls.n_thank} to thank)", file=sys.stderr)
+        call_list = {"path": str(path), "follow_up": analysis.calls.n_follow_up,
+                     "thank": analysis.calls.n_thank}
+        notes.append(f"call list written to {path} ({analysis.calls.n_follow_up} to call back, "
+                     f"{analysis.calls.n_thank} to thank)")
+    c = analysis.comparison
+    closing = (f"NPS in points; {args.confidence:.0%} intervals by {args.method}. Revenue at risk: "
+               "detractors' share of respondents' revenue projected to the class. Chi-square "
+               f"class x category: p = {c.p_value:.3g}." + (f" {c.note}." if c.note else ""))
     table = analysis.summary
     if args.json:
-        print(json.dumps(frame_to_records(table), indent=2))
+        r = analysis.revenue
+        results = {
+            "classes": table,
+            "comparison": {"chi2": c.chi2, "dof": c.dof, "p_value": c.p_value,
+                           "min_expected": c.min_expected, "note": c.note, "pairwise": c.pairwise},
+            "revenue_at_risk": {"total_revenue": r.total_revenue, "at_risk": r.at_risk,
+                                "share": r.at_risk_share, "low": r.at_risk_low,
+                                "high": r.at_risk_high, "good": r.good, "good_share": r.good_share,
+                                "good_low": r.good_low, "good_high": r.good_high},
+            "weighted": analysis.weighted,
+            "call_list": call_list,
+        }
+        emit(envelope(
+            "abc", results=results, parameters=parameters_from_args(args),
+            method={"intervals": args.method, "confidence": args.confidence, "mode": args.mode,
+                    "cuts": list(analysis.classes.cuts), "nonresponse": args.nonresponse,
+                    "seed": args.seed, "resamples": args.resamples, "units": "points"},
+            summary={key: joined[key] for key in joined.index} | {
+                "customers": analysis.classes.n_customers,
+                "customers_unclassified": analysis.classes.n_unclassified,
+                "rows_dropped": len(analysis.dropped)},
+            dropped=analysis.dropped, warnings=analysis.warnings, notes=[*notes, closing],
+        ))
         return 0
-    shown = table[["class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high",
-                   "revenue", "revenue_at_risk", "revenue_at_risk_share"]]
-    print(shown.to_string(index=False, formatters={
+    say("abc", notes)
+    say("abc", (f"warning: {w}" for w in analysis.warnings))
+    print(table[SHOWN].to_string(index=False, formatters={
         "response_rate": "{:.1%}".format, "revenue_at_risk_share": "{:.1%}".format,
         "nps": "{:.1f}".format, "ci_low": "{:.1f}".format, "ci_high": "{:.1f}".format,
         "revenue": "{:,.0f}".format, "revenue_at_risk": "{:,.0f}".format,
     }))
-    c = analysis.comparison
-    print(
-        f"\nNPS in points; {args.confidence:.0%} intervals by {args.method}. Revenue at risk: "
-        f"detractors' share of respondents' revenue projected to the class. Chi-square class x "
-        f"category: p = {c.p_value:.3g}." + (f" {c.note}." if c.note else "")
-    )
+    print("\n" + closing)
     return 0

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 import pandas as pd
 
-from nps_kit.cli.common import add_confidence_argument, frame_to_records
+from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_id_option,
+                                add_json_option, add_score_option, add_wave_options, load_notes,
+                                load_summary, say, wave_column)
 from nps_kit.compare import ADJUST_METHODS, COMPARE_METHODS
+from nps_kit.envelope import emit, envelope, parameters_from_args
+from nps_kit.errors import DataError
 from nps_kit.intervals import METHODS
 from nps_kit.io import read_responses
 from nps_kit.waves import compare_waves, describe_changes
 
-WAVE_KEYS = ["wave", "n", "nps", "ci_low", "ci_high"]
-CHANGE_KEYS = ["from", "to", "delta", "se", "ci_low", "ci_high", "p_value", "p_adjusted", "design",
-               "comparison", "n_from", "n_to", "n_matched", "z", "significant", "mdc"]
+SHOWN = ["from", "to", "design", "n_matched", "delta", "estimate", "ci_low", "ci_high", "p_value",
+         "p_adjusted", "mdc"]
+"""Columns of the changes table in the text output (the JSON has every column)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="responses file (.csv, .tsv, .xlsx, .parquet) or demo:<name>")
-    parser.add_argument("--score-column", required=True, help="column with the 0-10 scores")
-    parser.add_argument("--wave-column", required=True, help="column naming the wave of each answer")
-    parser.add_argument("--id-column", help="respondent id column: enables paired/overlap designs")
+    add_score_option(parser)
+    add_wave_options(parser, default="wave")
+    add_id_option(parser, default=None,
+                  purpose="matching respondents across waves (panel and overlap designs)")
     parser.add_argument("--by", action="append", default=[], metavar="COL",
                         help="segment column (repeat for crossings); changes per segment too")
     parser.add_argument("--baseline", metavar="WAVE", help="also compare every wave with this one")
@@ -32,65 +36,71 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_confidence_argument(parser)
     parser.add_argument("--adjust", default="holm", choices=ADJUST_METHODS,
                         help="p-value adjustment over all comparisons (default holm)")
-    parser.add_argument("--json", action="store_true",
-                        help="print an object with wave_order, waves and changes as JSON")
+    add_errors_options(parser)
+    add_json_option(parser)
 
 
-def _change_records(frame: pd.DataFrame | None, by: list[str]) -> list[dict]:
-    if frame is None or frame.empty:
-        return []
-    cols = [c for c in by if c in frame.columns] + CHANGE_KEYS
-    return frame_to_records(frame[cols])
+def _wave_text(frame: pd.DataFrame, wave: str) -> pd.DataFrame:
+    return frame.rename(columns={wave: "wave"}).assign(wave=lambda f: f["wave"].astype(str))
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = read_responses(args.file, args.score_column, id=args.id_column, wave=args.wave_column,
-                            columns=args.by)
+    wave, optional = wave_column(args)
+    loaded = read_responses(args.file, args.score_column, id=args.id_column, wave=wave,
+                            errors=args.errors, columns=args.by, wave_optional=optional)
+    if loaded.wave is None:
+        raise DataError(
+            f"{args.file}: a comparison needs waves, and the file has no wave column"
+            + (f" {wave!r}" if wave else "") + f" (columns: {', '.join(map(repr, loaded.data.columns))}). "
+            "Name the column that holds the wave of each answer with --wave-column COL."
+        )
+    notes = load_notes("compare", loaded, args)
     test_method = args.method if args.method in COMPARE_METHODS else "adjusted-wald"
+    if test_method != args.method:
+        notes.append(f"changes are tested with adjusted-wald ({args.method} is used for the "
+                     "per-wave intervals only)")
     result = compare_waves(
-        loaded.data, args.score_column, args.wave_column, id=args.id_column, by=args.by or None,
+        loaded.data, loaded.score, loaded.wave, id=loaded.id, by=args.by or None,
         baseline=args.baseline, method=test_method, confidence=args.confidence,
         adjust=args.adjust, interval_method=args.method,
     )
-    overall = result.changes.assign(**{c: None for c in args.by})
-    waves = result.waves.rename(columns={args.wave_column: "wave"})
+    waves = _wave_text(result.waves, loaded.wave)
+    sentences = list(describe_changes(result.changes, result.segment_changes, args.by))
+    closing = (f"NPS and changes in points; {args.confidence:.0%} intervals ({args.method} per wave, "
+               f"{test_method} for changes, centred on the estimate); p-values adjusted by "
+               f"{args.adjust} over all comparisons; mdc = change detectable with 80 % power.")
     if args.json:
-        out = {
-            "wave_order": list(result.wave_order),
-            "order_basis": result.order_basis,
-            "waves": frame_to_records(waves[WAVE_KEYS].assign(wave=waves["wave"].astype(str))),
-            "changes": _change_records(overall, args.by) + _change_records(result.segment_changes, args.by),
-            "method": {"intervals": args.method, "test": test_method, "adjust": args.adjust,
-                       "confidence": args.confidence},
-        }
+        results = {"wave_order": [str(w) for w in result.wave_order], "waves": waves,
+                   "changes": result.changes, "sentences": sentences}
         if result.segment_waves is not None:
-            seg = result.segment_waves.rename(columns={args.wave_column: "wave"})
-            out["segment_waves"] = frame_to_records(
-                seg[["wave", *args.by, "n", "nps", "ci_low", "ci_high"]].assign(wave=seg["wave"].astype(str)))
-        print(json.dumps(out, indent=2))
+            results["segment_waves"] = _wave_text(result.segment_waves, loaded.wave)
+        if result.segment_changes is not None:
+            results["segment_changes"] = result.segment_changes
+        if result.transitions is not None and len(result.transitions):
+            results["transitions"] = result.transitions
+        emit(envelope(
+            "compare", results=results, parameters=parameters_from_args(args),
+            method={"intervals": args.method, "test": test_method, "adjust": args.adjust,
+                    "confidence": args.confidence, "order_basis": result.order_basis,
+                    "units": "points"},
+            summary={**load_summary(loaded), "waves": len(result.wave_order),
+                     "comparisons": int(len(result.changes))},
+            dropped=loaded.report, notes=[*notes, result.order_sentence, closing],
+        ))
         return 0
+    say("compare", notes)
     fmt = {"float_format": lambda v: f"{v:.1f}", "index": False}
     print(result.order_sentence)
     print()
     print(waves[["wave", "n", "nps", "ci_low", "ci_high"]].to_string(**fmt))
-    print()
-    shown = ["from", "to", "design", "n_matched", "delta", "ci_low", "ci_high", "p_value",
-             "p_adjusted", "mdc"]
-    table = result.changes[shown].assign(p_value=result.changes["p_value"].map("{:.3g}".format),
-                                         p_adjusted=result.changes["p_adjusted"].map("{:.3g}".format))
-    print(table.to_string(**fmt))
-    if result.segment_changes is not None and len(result.segment_changes):
-        seg = result.segment_changes
+    for frame, cols in ((result.changes, SHOWN), (result.segment_changes, [*args.by, *SHOWN])):
+        if frame is None or not len(frame):
+            continue
         print()
-        print(seg[[*args.by, *shown]].assign(p_value=seg["p_value"].map("{:.3g}".format),
-                                              p_adjusted=seg["p_adjusted"].map("{:.3g}".format)
-                                              ).to_string(**fmt))
+        print(frame[cols].assign(p_value=frame["p_value"].map("{:.3g}".format),
+                                 p_adjusted=frame["p_adjusted"].map("{:.3g}".format)).to_string(**fmt))
     print()
-    for sentence in describe_changes(result.changes, result.segment_changes, args.by):
+    for sentence in sentences:
         print(sentence)
-    print(
-        f"\nNPS and changes in points; {args.confidence:.0%} intervals ({args.method} per wave, "
-        f"{test_method} for changes); p-values adjusted by {args.adjust} over all "
-        "comparisons; mdc = change detectable with 80 % power."
-    )
+    print("\n" + closing)
     return 0

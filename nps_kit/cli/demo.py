@@ -12,6 +12,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="folder for the reports and index.html (default: nps-kit-demo)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="templates run at the same time (default: number of CPUs)")
+    from nps_kit.cli.common import add_json_option
+
+    add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,6 +34,16 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     result = run_demo(args.outdir, jobs=args.jobs, progress=progress)
+    if args.json:
+        from nps_kit.envelope import emit, envelope, parameters_from_args
+
+        emit(envelope(
+            "demo", ok=not result.failed, parameters=parameters_from_args(args),
+            results={"index": str(result.index), "reports": result.summary},
+            summary={"templates": len(result.items), "failed": len(result.failed),
+                     "seconds": round(result.seconds, 3)},
+            warnings=[str(item.error) for item in result.failed],
+        ))
     for item in result.failed:
         print(f"nps-kit demo: error: {item.error}", file=sys.stderr)
     if result.failed:

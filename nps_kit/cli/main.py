@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(module.run(args) or 0)
     except NPSKitError as exc:
         print(f"nps-kit {args.command}: error: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):
+            from nps_kit.envelope import emit, envelope, parameters_from_args
+
+            emit(envelope(args.command, ok=False, results={"error": str(exc)},
+                          parameters=parameters_from_args(args)))
         return 2
     except KeyboardInterrupt:
         print("nps-kit: interrupted", file=sys.stderr)

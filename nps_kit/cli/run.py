@@ -22,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-html", action="store_true", help="do not write the HTML report")
     parser.add_argument("--seed", type=int, metavar="N",
                         help="random seed (same as -p seed N; for templates with a seed parameter)")
-    parser.add_argument("--json", action="store_true",
-                        help="print the written paths and recorded results as JSON")
+    from nps_kit.cli.common import add_json_option
+
+    add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,17 +45,27 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError(f"template {template.name!r} has no seed parameter; drop --seed")
         values["seed"] = args.seed
         text_names.discard("seed")
+    from nps_kit.envelope import emit, envelope, parameters_from_args
+
     try:
         result = run_template(template, values, args.outdir, html=not args.no_html,
                               text_parameters=text_names)
     except (TemplateRunError, PrivacyError) as exc:
         print(f"nps-kit run: error: {exc}", file=sys.stderr)
+        if args.json:
+            emit(envelope("run", ok=False, results={"template": template.name, "error": str(exc)},
+                          parameters=parameters_from_args(args)))
         return 1
     written = [p for p in (result.notebook, result.html, result.json) if p is not None]
     if args.json:
-        print(json.dumps({"template": result.template,
-                          "files": [str(p) for p in written],
-                          "results": result.results}, indent=2, sort_keys=True))
+        emit(envelope(
+            "run", results={"template": result.template, "files": [str(p) for p in written],
+                            "recorded": result.results},
+            parameters={**parameters_from_args(args), "template_parameters":
+                        result.provenance["parameters"]},
+            method={"provenance": result.provenance}, summary={"files": len(written)},
+            notes=[f"wrote {p}" for p in written],
+        ))
     else:
         for p in written:
             print(f"wrote {p}")

@@ -6,8 +6,10 @@ A thin layer over :func:`nps_kit.design.plan_sample_size`; it only reads the opt
 from __future__ import annotations
 
 import argparse
-import json
 import math
+
+from nps_kit.cli.common import add_json_option
+from nps_kit.envelope import emit, envelope, parameters_from_args
 
 from nps_kit.design import FPC_FORMS, as_fraction, parse_shares, plan_sample_size
 
@@ -31,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fpc", choices=FPC_FORMS, default="cochran",
                         help="finite population correction: cochran n0/(1+(n0-1)/N) (default) "
                              "or surveymonkey n0/(1+n0/N)")
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,9 +45,14 @@ def run(args: argparse.Namespace) -> int:
                             z=args.z, fpc=args.fpc)
     if args.json:
         out = plan.to_dict()
-        out["inputs"] = {k: out[k] for k in ("population", "confidence", "margin", "expected_shares",
-                                             "response_rate", "z", "fpc")}
-        print(json.dumps(out, indent=2))
+        inputs = ("population", "confidence", "margin", "expected_shares", "response_rate", "z",
+                  "fpc")
+        emit(envelope(
+            "sample-size", results={k: v for k, v in out.items() if k not in inputs},
+            parameters=parameters_from_args(args),
+            method={k: out[k] for k in (*inputs, "method", "z_used")},
+            notes=list(plan.sentences()),
+        ))
     else:
         print(" ".join(plan.sentences()))
     return 0

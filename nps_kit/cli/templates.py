@@ -8,7 +8,9 @@ import json
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``nps-kit templates``."""
-    parser.add_argument("--json", action="store_true", help="print the list as JSON")
+    from nps_kit.cli.common import add_json_option
+
+    add_json_option(parser)
 
 
 def _format_default(value: object) -> str:
@@ -21,7 +23,11 @@ def run(args: argparse.Namespace) -> int:
 
     templates = list_templates()
     if args.json:
-        print(json.dumps([t.as_dict() for t in templates], indent=2, ensure_ascii=False))
+        from nps_kit.envelope import emit, envelope, parameters_from_args
+
+        emit(envelope("templates", results={"templates": [t.as_dict() for t in templates]},
+                      parameters=parameters_from_args(args), summary={"templates": len(templates)},
+                      notes=["Run one with: nps-kit run TEMPLATE [-p NAME VALUE ...] [-o OUTDIR]"]))
         return 0
     if not templates:
         print("no templates are installed")

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+from dataclasses import asdict
 
+from nps_kit.cli.common import (add_errors_options, add_id_option, add_json_option,
+                                add_score_option, load_notes, load_summary, say)
 from nps_kit.codebook import load_codebook
-from nps_kit.io import ERROR_MODES, read_responses
-from nps_kit.record import to_jsonable
+from nps_kit.envelope import emit, envelope, parameters_from_args
+from nps_kit.io import read_responses
 from nps_kit.themes import ADJUSTMENTS, TESTS, coding_summary, theme_lift
 
 JSON_FIELDS = ("theme", "comments", "share", "share_detractors", "share_promoters", "lift", "p_adjusted")
-"""Keys of each theme in ``--json`` output."""
+"""Columns of the text output (the JSON has every column of the theme table)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="responses file (.csv, .tsv, .xlsx, .parquet) or demo:<name>")
-    parser.add_argument("--comment-column", required=True, help="column with the open answers")
-    parser.add_argument("--score-column", required=True, help="column with the 0-10 scores")
+    parser.add_argument("--comment-column", default="comment", metavar="COL",
+                        help="column with the open answers (default comment)")
+    add_score_option(parser)
+    add_id_option(parser, default=None, purpose="checked for repeats, never shown")
     parser.add_argument("--codebook", default="",
                         help="YAML codebook, or starter:customer / starter:enps "
                              "(default: the starter customer codebook)")
@@ -26,36 +29,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="test of detractor vs promoter share (default fisher)")
     parser.add_argument("--adjust", default="holm", choices=ADJUSTMENTS,
                         help="p-value adjustment across themes (default holm)")
-    parser.add_argument("--errors", default="raise", choices=ERROR_MODES,
-                        help="stop at invalid scores (raise) or drop those rows with a report (drop)")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object per theme: " + ", ".join(JSON_FIELDS))
+    add_errors_options(parser)
+    add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     codebook = load_codebook(args.codebook or None)
-    loaded = read_responses(args.file, args.score_column, errors=args.errors,
+    loaded = read_responses(args.file, args.score_column, id=args.id_column, errors=args.errors,
                             columns=[args.comment_column])
-    if loaded.rows_dropped:
-        print(f"nps-kit themes: dropped {loaded.rows_dropped} of {loaded.rows_read} rows with "
-              "invalid scores (--errors drop)", file=sys.stderr)
-    lift = theme_lift(loaded.data, args.comment_column, args.score_column, codebook=codebook,
+    notes = load_notes("themes", loaded, args)
+    lift = theme_lift(loaded.data, args.comment_column, loaded.score, codebook=codebook,
                       test=args.test, adjust=args.adjust)
     coding = coding_summary(loaded.data, args.comment_column, codebook)
+    closing = (
+        f"{coding.comments} comments ({coding.blank} rows blank); coded {coding.coded} "
+        f"({coding.coded_share:.0%}), uncoded {coding.uncoded}, with several themes "
+        f"{coding.multi_theme}. Codebook: {codebook.source}.\n"
+        "share = comments with the theme / non-blank comments; lift = detractor share / "
+        f"promoter share; p_adjusted: {args.test} test, {args.adjust} across themes."
+    )
     if args.json:
-        print(json.dumps(to_jsonable(lift[list(JSON_FIELDS)]), indent=2, allow_nan=False))
+        emit(envelope(
+            "themes", results={"themes": lift}, parameters=parameters_from_args(args),
+            method={"test": args.test, "adjust": args.adjust, "codebook": codebook.source},
+            summary={**load_summary(loaded), **asdict(coding)},
+            dropped=loaded.report, notes=[*notes, *closing.split("\n")],
+        ))
         return 0
+    say("themes", notes)
     shown = lift[list(JSON_FIELDS)].copy()
     for col in ("share", "share_detractors", "share_promoters"):
         shown[col] = (100 * shown[col]).map(lambda v: f"{v:.1f}%")
     shown["lift"] = shown["lift"].map(lambda v: f"{v:.2f}")
     shown["p_adjusted"] = shown["p_adjusted"].map(lambda v: f"{v:.3g}")
     print(shown.to_string(index=False))
-    print(
-        f"\n{coding.comments} comments ({coding.blank} rows blank); coded {coding.coded} "
-        f"({coding.coded_share:.0%}), uncoded {coding.uncoded}, with several themes "
-        f"{coding.multi_theme}. Codebook: {codebook.source}.\n"
-        "share = comments with the theme / non-blank comments; lift = detractor share / "
-        f"promoter share; p_adjusted: {args.test} test, {args.adjust} across themes."
-    )
+    print("\n" + closing)
     return 0

@@ -62,25 +62,12 @@ class DemoResult:
         return self.summary.to_html(index=False)
 
 
-def output_parameters(template: Template, outdir: Path) -> dict[str, str]:
-    """Point every ``*_output`` file parameter of a template into the demo folder.
-
-    A template's default output path is relative to the working directory (``reports/...``);
-    a demo run keeps everything it writes inside ``outdir``.
-    """
-    return {
-        p.name: str(Path(outdir) / Path(str(p.default)).name)
-        for p in template.parameters
-        if p.name.endswith("_output") and isinstance(p.default, str) and p.default
-    }
-
-
 def _run_one(template: Template, outdir: Path) -> DemoItem:
     from nps_kit.runner import run_template
 
     t0 = time.perf_counter()
     try:
-        result = run_template(template, output_parameters(template, outdir), outdir)
+        result = run_template(template, {}, outdir)
     except (TemplateError, ParameterError) as exc:
         return DemoItem(template.name, template.purpose, False, time.perf_counter() - t0, "", str(exc))
     headline = result.results.get("headline")

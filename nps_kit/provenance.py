@@ -24,6 +24,8 @@ KEY_PACKAGES: tuple[str, ...] = (
 """Packages whose versions are recorded (the kit's scientific and report stack)."""
 
 _PATH_SUFFIXES = ("_file", "_path", "_files", "_paths")
+_OUTPUT_SUFFIX = "_output"
+_OUTPUT_DIR = "output_dir"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -54,6 +56,7 @@ def _candidate_paths(name: str, value: Any) -> list[str]:
 def input_files(parameters: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     """The files named by parameters, each with its SHA-256.
 
+    Parameters that name what the run writes (``output_dir`` and ``*_output``) are never inputs.
     A parameter names a file when its value (or an item of its list value) is a ``demo:`` path,
     an existing file, or when its name ends in ``_file``/``_path`` (then the file must exist).
     Paths are resolved with :func:`nps_kit.io.resolve_path` (``demo:`` files, relative paths
@@ -74,6 +77,8 @@ def input_files(parameters: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
 
     found: dict[str, list[dict[str, str]]] = {}
     for name, value in parameters.items():
+        if name.endswith(_OUTPUT_SUFFIX) or name == _OUTPUT_DIR:
+            continue  # what a run writes is never one of its inputs
         is_path_param = name.endswith(_PATH_SUFFIXES) or name in ("file", "path")
         for text in _candidate_paths(name, value):
             try:
@@ -110,7 +115,7 @@ def provenance(template: Any, parameters: dict[str, Any]) -> dict[str, Any]:
     return {
         "nps_kit": __version__,
         "template": {"name": template.name, "sha256": file_sha256(template.path)},
-        "parameters": to_jsonable(parameters),
+        "parameters": to_jsonable({k: v for k, v in parameters.items() if k != _OUTPUT_DIR}),
         "inputs": input_files(parameters),
         "seed": parameters.get("seed"),
         "python": platform.python_version(),

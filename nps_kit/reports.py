@@ -6,6 +6,8 @@ This module is the public face of the report machinery; the pieces live in small
   template; ``recorded_results(path)`` reads the results back from an executed notebook;
 - :mod:`nps_kit.templates_catalog` - finding templates and checking their parameters;
 - :mod:`nps_kit.runner` - ``run_template``: papermill, then ``.ipynb``, ``.html`` and ``.json``;
+  ``output_path(output_dir, name)``: where a template writes any other file (inside the run's
+  output folder, always);
 - :mod:`nps_kit.export` - the shareable HTML (no code, no remote scripts, no identifiers);
 - :mod:`nps_kit.provenance` - versions, parameters and SHA-256 of the inputs;
 - :mod:`nps_kit.demo` - running every template on the demo data with an index page.
@@ -29,13 +31,14 @@ from nps_kit.record import (
 
 __all__ = [
     "PRIVATE_MIMETYPE", "RESULT_MIMETYPE", "keep_private", "record", "recorded_results",
-    "to_jsonable", "list_templates", "find_template", "run_template", "run_demo",
+    "to_jsonable", "list_templates", "find_template", "run_template", "run_demo", "output_path",
 ]
 
 _LAZY = {
     "list_templates": "nps_kit.templates_catalog",
     "find_template": "nps_kit.templates_catalog",
     "run_template": "nps_kit.runner",
+    "output_path": "nps_kit.runner",
     "run_demo": "nps_kit.demo",
 }
 

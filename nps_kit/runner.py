@@ -27,6 +27,10 @@ from nps_kit.errors import ParameterError, TemplateError
 from nps_kit.templates_catalog import Template, check_parameters, find_template
 
 KERNEL_NAME = "python3"
+OUTPUT_DIR_PARAMETER = "output_dir"
+"""A template that writes files besides the report declares this parameter; the runner sets it
+to the run's output folder, and every ``*_output`` parameter names a file inside it."""
+OUTPUT_SUFFIX = "_output"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TRACE_LINE = re.compile(r"^-+> *(\d+) (.*)$", re.MULTILINE)
 _PAPERMILL_TAGS = ("injected-parameters", "papermill-error-cell-tag")
@@ -205,11 +209,18 @@ def run_template(
     from nps_kit.record import private_from_notebook, results_from_notebook
 
     tpl = template if isinstance(template, Template) else find_template(template)
-    effective = check_parameters(tpl, dict(parameters or {}), from_text=text_parameters)
+    given = dict(parameters or {})
+    if OUTPUT_DIR_PARAMETER in given:
+        raise ParameterError(f"parameter {OUTPUT_DIR_PARAMETER!r} is set by the run itself to its "
+                             "output folder; choose the folder with -o OUTDIR (outdir=...)")
+    effective = check_parameters(tpl, given, from_text=text_parameters)
+    _check_output_names(effective)
     cwd = Path(cwd or os.getcwd())
     prov = make_provenance(tpl, effective)  # hashes inputs; fails early on a missing file
 
     outdir = Path(outdir)
+    if OUTPUT_DIR_PARAMETER in tpl.parameter_names:
+        effective[OUTPUT_DIR_PARAMETER] = str(outdir)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -269,6 +280,47 @@ def run_template(
         provenance=prov,
         timing=timing,
     )
+
+
+def output_path(output_dir: str | Path, name: str, parameter: str = "output") -> Path:
+    """Where a template writes the file ``name``: always inside the run's output folder.
+
+    Parameters
+    ----------
+    output_dir : str or Path
+        The run's output folder (the ``output_dir`` parameter that :func:`run_template` sets).
+    name : str
+        A file name or a relative path below ``output_dir`` (``call_list.csv``,
+        ``lists/call_list.csv``).
+    parameter : str
+        The parameter that gave ``name``, for the message.
+
+    Raises
+    ------
+    ParameterError
+        ``name`` is empty, absolute, or climbs out of the output folder with ``..``: a run writes
+        only under the output folder it was given.
+    """
+    target = Path(output_dir) / _relative_output(name, parameter, output_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _relative_output(name: str, parameter: str, output_dir: str | Path = "the -o folder") -> Path:
+    rel = Path(str(name))
+    if not str(name).strip() or rel.is_absolute() or ".." in rel.parts or rel.drive:
+        raise ParameterError(
+            f"parameter {parameter!r} = {str(name)!r}: give a file name inside the output folder "
+            f"(for example 'call_list.csv'); a run writes only under its output folder "
+            f"({output_dir}), so absolute paths and '..' are not allowed. Choose the folder with -o."
+        )
+    return rel
+
+
+def _check_output_names(parameters: dict[str, Any]) -> None:
+    for name, value in parameters.items():
+        if name.endswith(OUTPUT_SUFFIX) and isinstance(value, str):
+            _relative_output(value, name)
 
 
 def load_parameter_file(path: str | Path) -> dict[str, Any]:

@@ -45,9 +45,10 @@ def test_demo_run_writes_the_call_list_and_keeps_it_out_of_the_html(tmp_path):
     assert 0 <= res["chi_square"]["p_value"] <= 1
     assert "Revenue at risk" in res["summary_text"]
 
-    calls_path = tmp_path / "reports" / "call_list.csv"
+    calls_path = out / "call_list.csv"
     calls = pd.read_csv(calls_path)
-    assert res["call_list"]["path"] == "reports/call_list.csv"
+    assert res["call_list"]["path"] == "call_list.csv"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing written beside it
     assert len(calls) == res["call_list"]["follow_up"] + res["call_list"]["thank"] > 100
     assert set(calls["category"]) == {"detractor", "passive", "promoter"}
     for _, part in calls.groupby("list"):
@@ -55,7 +56,7 @@ def test_demo_run_writes_the_call_list_and_keeps_it_out_of_the_html(tmp_path):
 
     page = result.html.read_text(encoding="utf-8")
     text = visible_text(page)
-    assert "reports/call_list.csv" in text
+    assert "call_list.csv" in text
     # names and e-mail addresses (with spaces or @, so never inside image data) nowhere in the page
     for value in pd.concat([calls["contact_name"], calls["contact_email"], calls["company"]]).unique():
         assert value not in page
@@ -83,7 +84,7 @@ def test_parameters_reach_the_analysis(run_template, tmp_path):
     customers.to_csv(tmp_path / "customers.csv", index=False)
     responses.to_csv(tmp_path / "responses.csv", index=False)
     params = dict(customers_file="customers.csv", responses_file="responses.csv",
-                  customer_id_column="cid", revenue_column="turnover", respondent_id_column="who",
+                  customer_id_column="cid", revenue_column="turnover", id_column="who",
                   score_column="s", wave_column="round", wave="latest", comment_column="",
                   mode="revenue", method="wald", confidence=0.9, n_resamples=500,
                   call_list_output="lists/calls.csv")
@@ -103,3 +104,26 @@ def test_parameters_reach_the_analysis(run_template, tmp_path):
     assert got["ci_high"].tolist() == pytest.approx(lib["ci_high"].tolist(), nan_ok=True)
     calls = pd.read_csv(tmp_path / "lists" / "calls.csv")
     assert len(calls) == 7 and calls["turnover"].iloc[0] == 300  # z1, the richest detractor
+
+
+def test_cli_run_writes_only_under_its_output_folder_and_is_reproducible(cli, tmp_path):
+    """Issue 15.1: the call list goes under -o; a second identical run records the same results
+    and provenance, and never lists its own outputs as inputs."""
+    args = ("run", "abc_segmentation", "-o", "out", "-p", "n_resamples", "300")
+    first = cli(*args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    report_1 = json.loads((tmp_path / "out" / "abc_segmentation.json").read_text())
+    second = cli(*args, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    report_2 = json.loads((tmp_path / "out" / "abc_segmentation.json").read_text())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (tmp_path / "out" / "call_list.csv").is_file()
+    assert report_1["results"] == report_2["results"]
+    assert report_1["provenance"] == report_2["provenance"]
+    inputs = report_2["provenance"]["inputs"]
+    assert set(inputs) == {"customers_file", "responses_file"}
+    assert "output_dir" not in report_2["provenance"]["parameters"]
+    escape = cli("run", "abc_segmentation", "-o", "out", "-p", "call_list_output", "../x.csv",
+                 cwd=tmp_path)
+    assert escape.returncode == 2 and "inside the output folder" in escape.stderr
+    assert not (tmp_path / "x.csv").exists()

@@ -129,6 +129,20 @@ def require_columns(frame: pd.DataFrame, columns, file: str | Path, what: str = 
         )
 
 
+_SCORE_WORDS = ("recommend", "nps", "likely", "likelihood", "score")
+
+
+def _missing_score_message(columns, score: str, file: str) -> str:
+    """Name the missing score column, the columns that look like an NPS question, and the option."""
+    names = [str(c) for c in columns]
+    likely = [c for c in names if any(w in c.lower() for w in _SCORE_WORDS)]
+    hint = (f" Columns that look like a 0-10 recommend question: {', '.join(repr(c) for c in likely)}."
+            if likely else "")
+    return (f"{file}: score column {score!r} not found.{hint} Pass the score column by name "
+            f"(CLI: --score-column NAME; Python: score=NAME); the file has columns: "
+            f"{', '.join(repr(c) for c in names)}")
+
+
 @dataclass(frozen=True)
 class LoadedResponses:
     """Responses read from a file, with the report of every dropped row.
@@ -279,6 +293,8 @@ def read_responses(
     keys = resolve_keys(frame.columns, label, id=id, wave=wave, id_fallbacks=id_fallbacks,
                         id_optional=id_optional, wave_optional=wave_optional)
     id, wave = keys.id, keys.wave
+    if score not in frame.columns:
+        raise DataError(_missing_score_message(frame.columns, score, label))
     require_columns(frame, [score, id, wave, *(columns or [])], label)
     first_row = _first_row(resolve_path(path))
     pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label, first_row)

@@ -11,6 +11,7 @@ import pytest
 from nps_kit.compare import compare_nps
 from nps_kit.io import read_responses
 from nps_kit.waves import wave_changes
+from tests.envelopes import envelope_of
 
 DEMO = "demo:responses.csv"
 BASE = ["compare", DEMO, "--score-column", "score", "--wave-column", "wave"]
@@ -20,7 +21,9 @@ def test_json_has_waves_changes_and_order(cli):
     out = cli(*BASE, "--id-column", "respondent_id", "--baseline", "2024-H1", "--json")
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
-    res = json.loads(out.stdout)
+    env = envelope_of(out, "compare")
+    res = env["results"]
+    assert env["summary"]["rows_read"] == 1043 and env["summary"]["comparisons"] == 5
     assert res["wave_order"] == ["2024-H1", "2024-H2", "2025-H1", "2025-H2"]
     assert [w["wave"] for w in res["waves"]] == res["wave_order"]
     for w in res["waves"]:
@@ -38,6 +41,12 @@ def test_json_has_waves_changes_and_order(cli):
     ref = wave_changes(data, "score", "wave", id="respondent_id", baseline="2024-H1")
     assert [c["delta"] for c in res["changes"]] == pytest.approx(ref["delta"].tolist())
     assert [c["p_adjusted"] for c in res["changes"]] == pytest.approx(ref["p_adjusted"].tolist())
+    # issue 15.3: the adjusted estimate that the interval and the test are centred on
+    for c in res["changes"]:
+        assert c["estimate"] == pytest.approx((c["ci_low"] + c["ci_high"]) / 2)
+        assert c["estimate"] == pytest.approx(c["z"] * c["se"])
+        assert abs(c["estimate"]) < abs(c["delta"])  # adjusted-wald pulls towards zero
+    assert len(res["sentences"]) == 5 and env["method"]["test"] == "adjusted-wald"
 
 
 def test_independent_json_matches_two_sample_test(cli, tmp_path):
@@ -47,12 +56,13 @@ def test_independent_json_matches_two_sample_test(cli, tmp_path):
     out = cli("compare", path, "--score-column", "nps", "--wave-column", "wave",
               "--method", "wald", "--json")
     assert out.returncode == 0, out.stderr
-    res = json.loads(out.stdout)
+    res = envelope_of(out)["results"]
     assert res["wave_order"] == ["W9", "W10"]
     (change,) = res["changes"]
     ref = compare_nps([0, 8, 10, 6], [10, 10, 9, 3, 7], method="wald")
     assert change["design"] == "independent"
     assert change["delta"] == pytest.approx(ref.delta) and change["se"] == pytest.approx(ref.se)
+    assert change["estimate"] == change["delta"]  # wald: no adjustment
     assert change["p_adjusted"] == pytest.approx(ref.p_value)  # a family of one
 
 
@@ -60,12 +70,12 @@ def test_segments_and_text_output(cli):
     out = cli(*BASE, "--id-column", "respondent_id", "--by", "segment", "--adjust", "fdr_bh",
               "--confidence", "90", "--json")
     assert out.returncode == 0, out.stderr
-    res = json.loads(out.stdout)
-    seg = [c for c in res["changes"] if c["segment"] is not None]
-    overall = [c for c in res["changes"] if c["segment"] is None]
+    env = envelope_of(out)
+    res = env["results"]
+    seg, overall = res["segment_changes"], res["changes"]
     assert len(overall) == 3 and len(seg) == 9
     assert {c["segment"] for c in seg} == {"SMB", "Mid-market", "Enterprise"}
-    assert res["method"]["adjust"] == "fdr_bh" and res["method"]["confidence"] == 0.9
+    assert env["method"]["adjust"] == "fdr_bh" and env["method"]["confidence"] == 0.9
     assert len(res["segment_waves"]) == 12
     text = cli(*BASE, "--method", "bootstrap")
     assert text.returncode == 0, text.stderr

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 
 from nps_kit.enps import COMPLEMENTARY_REASON, enps_report
 from nps_kit.io import read_table
+from tests.envelopes import envelope_of
 
 
 def test_json_one_entry_per_group_with_nulls_for_suppressed(cli):
-    res = cli("enps", "demo:employees.csv", "--score-column", "score", "--group", "department",
-              "--group", "location", "--cross", "--headcount", "demo:headcount.csv", "--json")
+    res = cli("enps", "demo:employees.csv", "--score-column", "score", "--by", "department",
+              "--by", "location", "--cross", "--headcount", "demo:headcount.csv", "--json")
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
-    rows = json.loads(res.stdout)
+    env = envelope_of(res, "enps")
+    rows = env["results"]["groups"]
+    assert env["method"]["min_group_size"] == 5 and env["summary"]["groups_suppressed"] > 0
     tables = {r["table"] for r in rows}
     assert tables == {"overall", "department", "location", "department x location"}
     expected = enps_report(read_table("demo:employees.csv"), "score",
@@ -57,7 +58,9 @@ def test_small_threshold_needs_the_flag(cli, tmp_path):
               "--min-group-size", "2", "--allow-small-threshold", "--json")
     assert res.returncode == 0, res.stderr
     assert "WARNING" in res.stderr and "threshold lowered to 2" in res.stderr
-    rows = json.loads(res.stdout)
+    env = envelope_of(res)
+    assert any("threshold lowered to 2" in w for w in env["warnings"])
+    rows = env["results"]["groups"]
     legal = [r for r in rows if r.get("department") == "Legal"][0]
     data = read_table("demo:employees.csv")
     scored = int(data.loc[data["department"] == "Legal", "score"].notna().sum())

@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from nps_kit.bundled import bundled_folder
 from nps_kit.templates_catalog import list_templates
+from tests.envelopes import envelope_of
 
 DEMO = bundled_folder("demo_data")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -78,8 +79,9 @@ def test_same_inputs_give_byte_identical_results_and_provenance(first_run, tmp_p
     assert _without_timing(out1 / "nps_report.json") == _without_timing(tmp_path / "nps_report.json")
     text1, text2 = (out1 / "nps_report.json").read_text(), (tmp_path / "nps_report.json").read_text()
     assert text1.split('"timing"')[0] == text2.split('"timing"')[0]  # byte for byte up to the times
-    printed = json.loads(proc.stdout)
-    assert printed["results"] == json.loads(text2)["results"]
+    printed = envelope_of(proc, "run")
+    assert printed["results"]["recorded"] == json.loads(text2)["results"]
+    assert printed["method"]["provenance"] == json.loads(text2)["provenance"]
 
 
 def test_unknown_parameter_and_wrong_type_exit_2_before_any_kernel(cli, tmp_path):
@@ -158,7 +160,7 @@ def test_parameters_file_and_relative_paths_resolve_against_the_callers_director
 def test_templates_lists_every_template_with_parameters(cli):
     proc = cli("templates", "--json")
     assert proc.returncode == 0, proc.stderr
-    listed = {t["name"]: t for t in json.loads(proc.stdout)}
+    listed = {t["name"]: t for t in envelope_of(proc, "templates")["results"]["templates"]}
     assert set(listed) == {t.name for t in list_templates()}
     report = listed["nps_report"]
     assert report["purpose"].startswith("NPS for one survey wave")

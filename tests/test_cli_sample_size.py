@@ -10,13 +10,19 @@ import pytest
 
 from nps_kit.cli.main import main
 from nps_kit.design import plan_sample_size
+from tests.envelopes import envelope_of
+
+INPUTS = ("population", "confidence", "margin", "expected_shares", "response_rate", "z", "fpc")
 
 
 def _json(cli, *args):
     res = cli("sample-size", *args, "--json")
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
-    return json.loads(res.stdout)
+    env = envelope_of(res, "sample-size")
+    assert env["notes"] and env["method"]["method"] == "wald"
+    # figures under results, the settings that produced them under method
+    return {**env["results"], **env["method"], "inputs": {k: env["method"][k] for k in INPUTS}}
 
 
 def test_json_keys_and_values(cli):

@@ -8,6 +8,7 @@ import pytest
 
 from nps_kit.cli.main import main
 from paths import REALDATA
+from tests.envelopes import envelope_of
 
 SO = str(REALDATA / "stackoverflow2018_recommend_sample.csv")
 
@@ -24,7 +25,7 @@ def test_json_output_matches_api():
     out = nps_kit("score", SO, "--score-column", "StackOverflowRecommend", "--by", "Employment",
                   "--method", "score", "--confidence", "90", "--json")
     assert out.returncode == 0, out.stderr
-    rows = json.loads(out.stdout)
+    rows = envelope_of(out, "score")["results"]["groups"]
     data = read_responses(SO, "StackOverflowRecommend").data
     ref = summarize(data, "StackOverflowRecommend", by="Employment", method="score", confidence=0.9)
     assert len(rows) == len(ref)
@@ -58,18 +59,31 @@ def test_drop_mode_writes_report(tmp_path):
     out = nps_kit("score", str(p), "--score-column", "score", "--errors", "drop", "--json",
                   "--dropped-report", str(rep))
     assert out.returncode == 0
-    assert "dropped 1 of 3 rows" in out.stderr
-    assert json.loads(out.stdout)[0]["n"] == 1 and json.loads(out.stdout)[0]["nonrespondents"] == 1
+    env = envelope_of(out, "score")
+    assert any("dropped 1 of 3 rows" in n for n in env["notes"])
+    assert env["summary"]["rows_read"] == env["summary"]["rows_kept"] + env["summary"]["rows_dropped"] == 3
+    assert [(d["row"], d["value"]) for d in env["dropped"]] == [(3, "eleven")]
+    group = env["results"]["groups"][0]
+    assert group["n"] == 1 and group["nonrespondents"] == 1
     assert "eleven" in rep.read_text()
 
 
 def test_relative_path_resolves_against_cwd(tmp_path):
     (tmp_path / "r.csv").write_text("score\n10\n0\n")
     out = nps_kit("score", "r.csv", "--score-column", "score", "--json", cwd=tmp_path)
-    assert out.returncode == 0 and json.loads(out.stdout)[0]["nps"] == 0.0
+    assert out.returncode == 0 and envelope_of(out)["results"]["groups"][0]["nps"] == 0.0
 
 
-@pytest.mark.parametrize("args,needle", [(["score", "x.csv"], "--score-column"),
+def test_json_error_is_an_envelope_too(tmp_path):
+    (tmp_path / "r.csv").write_text("score\n10\n12\n")
+    out = nps_kit("score", "r.csv", "--json", cwd=tmp_path)
+    assert out.returncode == 2 and "row 3" in out.stderr
+    env = envelope_of(out, "score")
+    assert env["ok"] is False and "row 3" in env["results"]["error"]
+
+
+@pytest.mark.parametrize("args,needle", [(["score", SO], "--score-column NAME"),
+                                             (["score", SO], "'StackOverflowRecommend'"),
                                          (["score", SO, "--score-column", "StackOverflowRecommend", "--confidence", "1.5"], "ambiguous"),
                                          (["score", SO, "--score-column", "StackOverflowRecommend", "--confidence", "0"], "between 0 and 1"),
                                          (["score", SO, "--score-column", "StackOverflowRecommend", "--method", "exact"], "invalid choice"),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 
 from nps_kit.themes import theme_lift
+
+from tests.envelopes import envelope_of
 
 FIELDS = ["theme", "comments", "share", "share_detractors", "share_promoters", "lift", "p_adjusted"]
 
@@ -36,9 +36,14 @@ def test_json_per_theme_matches_the_library(cli, survey):
               "--codebook", book, "--json")
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
-    rows = json.loads(res.stdout)
+    env = envelope_of(res, "themes")
+    rows = env["results"]["themes"]
     assert [r["theme"] for r in rows] == ["price", "support", "delivery"]
-    assert all(list(r) == FIELDS for r in rows)
+    assert all(set(FIELDS) <= set(r) for r in rows)
+    # issue 15.3: the coded / uncoded / blank counts the text output gives
+    s = env["summary"]
+    assert s["comments"] == s["coded"] + s["uncoded"] and s["rows"] == s["comments"] + s["blank"]
+    assert s["comments"] == 40 and any("coded" in n for n in env["notes"])
     price = rows[0]
     # detractors: all 20 mention price; promoters: 5 of 20 ("love the price")
     assert price["comments"] == 25 and price["share"] == pytest.approx(25 / 40)
@@ -57,7 +62,9 @@ def test_default_codebook_and_text_output_on_demo(cli):
     assert "coded" in res.stdout and "starter:customer" in res.stdout
     js = cli("themes", "demo:responses.csv", "--comment-column", "comment", "--score-column", "score",
              "--json")
-    rows = json.loads(js.stdout)
+    env = envelope_of(js)
+    rows = env["results"]["themes"]
+    assert (env["summary"]["coded"], env["summary"]["uncoded"], env["summary"]["blank"]) == (616, 0, 427)
     assert len(rows) == 8
     assert all(0 <= r["share"] <= 1 for r in rows)
 
@@ -68,7 +75,7 @@ def test_infinite_lift_is_null_in_json(cli, tmp_path):
     df.to_csv(path, index=False)
     res = cli("themes", path, "--comment-column", "c", "--score-column", "s", "--json")
     assert res.returncode == 0, res.stderr
-    price = json.loads(res.stdout)[0]
+    price = envelope_of(res)["results"]["themes"][0]
     assert price["theme"] == "price/value" and price["lift"] is None
 
 
@@ -95,5 +102,6 @@ def test_invalid_scores_are_reported(cli, tmp_path):
     res = cli("themes", path, "--comment-column", "c", "--score-column", "s")
     assert res.returncode == 2 and "row 3" in res.stderr
     dropped = cli("themes", path, "--comment-column", "c", "--score-column", "s", "--errors", "drop", "--json")
-    assert dropped.returncode == 0 and "dropped 1 of 3" in dropped.stderr
-    assert json.loads(dropped.stdout)[0]["comments"] == 1
+    env = envelope_of(dropped)
+    assert dropped.returncode == 0 and any("dropped 1 of 3" in n for n in env["notes"])
+    assert env["results"]["themes"][0]["comments"] == 1 and env["dropped"][0]["row"] == 3

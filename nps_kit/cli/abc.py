@@ -107,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
                "detractors' share of respondents' revenue projected to the class. Chi-square "
                f"class x category: p = {c.p_value:.3g}." + (f" {c.note}." if c.note else ""))
     table = analysis.summary
+    say("abc", (f"warning: {w}" for w in analysis.warnings))  # on standard error with --json too
     if args.json:
         r = analysis.revenue
         results = {
@@ -133,7 +134,6 @@ def run(args: argparse.Namespace) -> int:
         ))
         return 0
     say("abc", notes)
-    say("abc", (f"warning: {w}" for w in analysis.warnings))
     print(table[SHOWN].to_string(index=False, formatters={
         "response_rate": "{:.1%}".format, "revenue_at_risk_share": "{:.1%}".format,
         "nps": "{:.1f}".format, "ci_low": "{:.1f}".format, "ci_high": "{:.1f}".format,

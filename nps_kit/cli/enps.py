@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
                f"groups with fewer than {report.min_group_size} answers are suppressed, and further "
                "groups where needed so that none can be worked out by subtraction"
                + (" (threshold lowered by explicit override)." if report.threshold_override else "."))
+    say("enps", (f"WARNING: {w}" for w in warnings))  # on standard error with --json too
     if args.json:
         suppressed = sum(int(t["suppressed"].sum()) for t in report.tables.values())
         emit(envelope(
@@ -81,7 +82,6 @@ def run(args: argparse.Namespace) -> int:
         ))
         return 0
     say("enps", notes)
-    say("enps", (f"WARNING: {w}" for w in warnings))
     for name in report.tables:
         print(f"== {name} ==")
         print(report.display_table(name).to_string(index=False))

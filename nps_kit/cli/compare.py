@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 import pandas as pd
 
@@ -36,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_confidence_argument(parser)
     parser.add_argument("--adjust", default="holm", choices=ADJUST_METHODS,
                         help="p-value adjustment over all comparisons (default holm)")
+    parser.add_argument("--equivalence", type=float, default=None, metavar="M",
+                        help="also test equivalence within +-M NPS points (two one-sided tests, "
+                             "Schuirmann 1987): adds p_equivalence and the verdict equivalence")
     add_errors_options(parser)
     add_json_option(parser)
 
@@ -66,9 +70,24 @@ def run(args: argparse.Namespace) -> int:
     )
     waves = _wave_text(result.waves, loaded.wave)
     sentences = list(describe_changes(result.changes, result.segment_changes, args.by))
+    shown = list(SHOWN)
+    if args.equivalence is not None:
+        from nps_kit.equivalence import describe_equivalence, wave_equivalence
+
+        changes, segment_changes = wave_equivalence(result, args.equivalence)
+        result = replace(result, changes=changes, segment_changes=segment_changes)
+        sentences += describe_equivalence(changes)
+        if segment_changes is not None:
+            sentences += describe_equivalence(segment_changes, args.by)
+        shown += ["p_equivalence", "equivalence"]
     closing = (f"NPS and changes in points; {args.confidence:.0%} intervals ({args.method} per wave, "
                f"{test_method} for changes, centred on the estimate); p-values adjusted by "
                f"{args.adjust} over all comparisons; mdc = change detectable with 80 % power.")
+    if args.equivalence is not None:
+        closing += (f" Equivalence: two one-sided tests against +-{args.equivalence:g} points "
+                    f"(Schuirmann 1987) with {1 - 2 * (1 - args.confidence):.0%} intervals, "
+                    f"p_equivalence adjusted by {args.adjust}; verdicts: equivalent, "
+                    "not shown equivalent, changed.")
     if args.json:
         results = {"wave_order": [str(w) for w in result.wave_order], "waves": waves,
                    "changes": result.changes, "sentences": sentences}
@@ -82,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             "compare", results=results, parameters=parameters_from_args(args),
             method={"intervals": args.method, "test": test_method, "adjust": args.adjust,
                     "confidence": args.confidence, "order_basis": result.order_basis,
-                    "units": "points"},
+                    "units": "points", "equivalence_margin": args.equivalence},
             summary={**load_summary(loaded), "waves": len(result.wave_order),
                      "comparisons": int(len(result.changes))},
             dropped=loaded.report, notes=[*notes, result.order_sentence, closing],
@@ -93,12 +112,13 @@ def run(args: argparse.Namespace) -> int:
     print(result.order_sentence)
     print()
     print(waves[["wave", "n", "nps", "ci_low", "ci_high"]].to_string(**fmt))
-    for frame, cols in ((result.changes, SHOWN), (result.segment_changes, [*args.by, *SHOWN])):
+    for frame, cols in ((result.changes, shown), (result.segment_changes, [*args.by, *shown])):
         if frame is None or not len(frame):
             continue
         print()
-        print(frame[cols].assign(p_value=frame["p_value"].map("{:.3g}".format),
-                                 p_adjusted=frame["p_adjusted"].map("{:.3g}".format)).to_string(**fmt))
+        pretty = {c: frame[c].map("{:.3g}".format) for c in ("p_value", "p_adjusted", "p_equivalence")
+                  if c in cols}
+        print(frame[cols].assign(**pretty).to_string(**fmt))
     print()
     for sentence in sentences:
         print(sentence)

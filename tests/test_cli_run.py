@@ -191,3 +191,13 @@ def test_demo_runs_every_template_and_writes_an_index(cli, tmp_path):
     # files a template writes (the ABC call list) land in the demo folder, not in the working directory
     assert (tmp_path / "demo" / "call_list.csv").exists()
     assert list(work.iterdir()) == []
+    # a second identical run records identical results and provenance for every template (timings
+    # aside), and does not take the first run's outputs for inputs
+    again = cli("demo", "-o", tmp_path / "demo2", cwd=work)
+    assert again.returncode == 0, again.stderr
+    for t in list_templates():
+        first = _without_timing(tmp_path / "demo" / f"{t.name}.json")
+        assert first == _without_timing(tmp_path / "demo2" / f"{t.name}.json"), t.name
+        inputs = json.dumps(json.loads(first)["provenance"].get("inputs", {}))
+        assert "call_list" not in inputs and "demo2" not in inputs and str(tmp_path) not in inputs, t.name
+    assert list(work.iterdir()) == []

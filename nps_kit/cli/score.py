@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_id_option,
-                                add_json_option, add_score_option, add_wave_options, load_notes,
-                                load_summary, say, wave_column)
+from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_export_option,
+                                add_id_option, add_json_option, add_score_option, add_wave_options,
+                                load_notes, load_summary, say, wave_column)
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
 from nps_kit.io import read_responses
@@ -17,6 +17,7 @@ from nps_kit.summary import summarize
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="responses file (.csv, .tsv, .xlsx, .parquet) or demo:<name>")
     add_score_option(parser)
+    add_export_option(parser)
     parser.add_argument("--by", action="append", default=[], metavar="COL",
                         help="group column (repeat for crossings)")
     add_id_option(parser, default=None)
@@ -27,6 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what a blank score counts as (default: exclude)")
     add_errors_options(parser)
     parser.add_argument("--seed", type=int, default=0, help="seed of bootstrap and bayes (default 0)")
+    parser.add_argument("--shrink", action="store_true",
+                        help="with --by: add empirical-Bayes shrunk NPS per group with intervals, "
+                             "rank and probability of being best / worst (nps_shrunk, shrunk_low, "
+                             "shrunk_high, p_best, p_worst)")
+    parser.add_argument("--prior", default="overall-shares", choices=("overall-shares", "full"),
+                        help="with --shrink: prior mean fixed at the overall shares (default) or "
+                             "fitted too (full)")
     parser.add_argument("--no-scale-check", action="store_true",
                         help="do not stop on data that looks like a 1-10 scale")
     add_json_option(parser)
@@ -37,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = read_responses(
         args.file, args.score_column, id=args.id_column, wave=wave, errors=args.errors,
         columns=args.by, check_scale=not args.no_scale_check, wave_optional=wave_optional,
+        export=args.export,
     )
     notes = load_notes("score", loaded, args)
     table = summarize(
@@ -44,18 +53,33 @@ def run(args: argparse.Namespace) -> int:
         confidence=args.confidence, nonresponse=args.nonresponse, seed=args.seed,
     )
     nonrespondents = int(table["nonrespondents"].sum())
+    shrink_notes: list[str] = []
+    if args.shrink:
+        from nps_kit.errors import ParameterError
+        from nps_kit.shrinkage import shrink_table
+
+        if not args.by:
+            raise ParameterError("--shrink compares groups: give the group column with --by COL")
+        shrunk = shrink_table(table, args.by, args.prior, args.confidence, seed=args.seed)
+        table, shrink_notes = shrunk.table, list(shrunk.notes)
     closing = (f"NPS in points (-100..100); {args.confidence:.0%} intervals by {args.method}; "
                f"blank scores: {args.nonresponse} ({nonrespondents} in all).")
     if args.json:
         emit(envelope(
             "score", results={"groups": table}, parameters=parameters_from_args(args),
             method={"intervals": args.method, "confidence": args.confidence,
-                    "nonresponse": args.nonresponse, "seed": args.seed, "units": "points"},
-            summary=load_summary(loaded), dropped=loaded.report, notes=[*notes, closing],
+                    "nonresponse": args.nonresponse, "seed": args.seed, "units": "points",
+                    "shrinkage": args.prior if args.shrink else None},
+            summary=load_summary(loaded), dropped=loaded.report,
+            notes=[*notes, *shrink_notes, closing],
         ))
         return 0
     say("score", notes)
-    shown = table[[*args.by, "n", "detractors", "passives", "promoters", "nps", "ci_low", "ci_high"]]
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    extra = ["nps_shrunk", "shrunk_low", "shrunk_high", "rank", "p_best", "p_worst"] if args.shrink else []
+    shown = table[[*args.by, "n", "detractors", "passives", "promoters", "nps", "ci_low", "ci_high", *extra]]
+    pretty = {c: shown[c].map("{:.3f}".format) for c in ("p_best", "p_worst") if c in extra}
+    print(shown.assign(**pretty).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    for line in shrink_notes:
+        print(line)
     print("\n" + closing)
     return 0

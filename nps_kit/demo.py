@@ -99,6 +99,7 @@ def index_page(items: tuple[DemoItem, ...] | list[DemoItem]) -> str:
             )
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<title>nps-kit demo reports</title><style>"
         "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
         "color:#252525}li{margin:0 0 1.2rem}.headline{margin:.2rem 0}.files{font-size:.85rem;"

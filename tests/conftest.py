@@ -22,6 +22,20 @@ def _template_path(name: str | Path) -> Path:
     return bundled_folder("templates") / f"{name}.ipynb"
 
 
+_CACHES = {".pytest_cache", ".hypothesis", "__pycache__"}
+
+
+@pytest.fixture(autouse=True)
+def _writes_nothing_into_the_checkout():
+    """Fail the test that leaves a new file or folder at the top of the checkout (the working
+    directory of the test run): every run writes only under the output folder it was given."""
+    before = {p.name for p in REPO_ROOT.iterdir()}
+    yield
+    new = sorted(n for n in {p.name for p in REPO_ROOT.iterdir()} - before - _CACHES
+                 if not n.endswith(".egg-info"))
+    assert not new, f"the test wrote {new} into {REPO_ROOT}, outside its output folder"
+
+
 @pytest.fixture
 def run_template() -> Callable[..., tuple[Path, dict[str, Any]]]:
     """Execute a template with papermill on a python3 kernel and return (notebook, results).

@@ -68,6 +68,8 @@ class Browser:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
+        # os.pipe() and os.dup() give non-inheritable descriptors (PEP 446): the child keeps
+        # only the two made inheritable by dup2 as 3 and 4, so Chromium sees EOF if we go away.
         def _child_fds() -> None:  # in the child: the pipe ends become descriptors 3 and 4
             a, b = os.dup(to_browser_r), os.dup(from_browser_w)
             os.dup2(a, 3)

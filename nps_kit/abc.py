@@ -194,6 +194,7 @@ def abc_from_files(
     score: str = "score",
     wave_column: str | None = DEFAULT_WAVE_COLUMN,
     errors: str = "raise",
+    export: str = "auto",
     **options,
 ) -> ABCAnalysis:
     """Read the customers and responses files (``demo:`` paths allowed) and run
@@ -203,16 +204,17 @@ def abc_from_files(
     Defaults that do not fit the responses file are handled as :mod:`nps_kit.keys` says: without
     a ``respondent_id`` column the responses are joined on their ``customer_id`` column, and
     without the default ``wave`` column all responses are one wave. Both are said in
-    :attr:`ABCAnalysis.notes`.
+    :attr:`ABCAnalysis.notes`. ``export`` is the layout of the responses file
+    (:mod:`nps_kit.exports`; a survey-tool export's score column may be named by its question).
     """
     customers = read_table(customers_file)
     loaded = read_responses(responses_file, score, id=respondent_id, wave=wave_column,
                             errors=errors, columns=[c for c in (options.get("comment"),) if c],
                             id_fallbacks=(customer_id,),
-                            wave_optional=wave_column == DEFAULT_WAVE_COLUMN)
+                            wave_optional=wave_column == DEFAULT_WAVE_COLUMN, export=export)
     result = abc_analysis(
         customers, loaded.data, customer_id=customer_id, revenue=revenue,
-        respondent_id=loaded.id, score=score, wave_column=loaded.wave,
+        respondent_id=loaded.id, score=loaded.score, wave_column=loaded.wave,
         customers_file=str(customers_file), responses_file=str(responses_file),
         dropped=loaded.report, **options,
     )

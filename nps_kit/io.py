@@ -6,6 +6,10 @@ bundled synthetic demo data.
 
 Row numbers in messages are the ones a person sees when opening the file in a spreadsheet:
 the header is row 1, so the first record is row 2 (Parquet has no header row: record 1 is row 1).
+
+Survey-tool exports (Qualtrics, SurveyMonkey, Google Forms, Typeform) are recognised and read as
+they come (:mod:`nps_kit.exports`); their header rows count in row numbers (a Qualtrics export's
+first record is row 4).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pandas as pd
 
 from nps_kit.bundled import bundled_folder
 from nps_kit.errors import DataError, check_option
+from nps_kit.exports import LAYOUT_KEY, detect_layout, layout_of, read_export, score_and_notes
 from nps_kit.keys import resolve_keys
 from nps_kit.scores import parse_scores
 
@@ -64,7 +69,8 @@ def _first_row(path: Path) -> int:
     return 1 if path.suffix.lower() in (".parquet", ".pq") else 2
 
 
-def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
+def read_table(path: str | Path, sheet: str | int | None = None,
+               export: str = "auto") -> pd.DataFrame:
     """Read a CSV, Excel or Parquet file into a DataFrame, with clear errors.
 
     Parameters
@@ -73,6 +79,11 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
         File path, or ``demo:<name>`` for a bundled demo file.
     sheet : str or int, optional
         Excel sheet (default: the first).
+    export : {"auto", "plain", "qualtrics", "surveymonkey", "google-forms", "typeform"}
+        Layout of a survey-tool export (see :mod:`nps_kit.exports`): detected (``"auto"``) or
+        forced. An export's header rows are removed and its layout (question text of each
+        column, the note saying how it was read) is kept in ``frame.attrs``
+        (:func:`nps_kit.exports.layout_of`); a plain table is read exactly as before.
 
     Returns
     -------
@@ -92,6 +103,11 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
     if p.is_dir():
         raise DataError(f"{shown}: is a directory, not a data file")
     suffix = p.suffix.lower()
+    layout, reason = detect_layout(p, export, sheet=sheet, file=shown)
+    if layout in ("qualtrics", "surveymonkey"):
+        frame, info = read_export(p, layout, reason, sheet=sheet, file=shown)
+        frame.attrs[LAYOUT_KEY] = info
+        return frame
     try:
         if suffix in (".csv", ".txt"):
             frame = pd.read_csv(p, sep=None, engine="python") if suffix == ".txt" else pd.read_csv(p)
@@ -116,6 +132,9 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
     if frame.shape[1] == 0:
         raise DataError(f"{shown}: no columns found; expected a header row")
     frame.columns = [str(c).strip() for c in frame.columns]
+    if layout != "plain":
+        frame, info = read_export(p, layout, reason, sheet=sheet, file=shown, frame=frame)
+        frame.attrs[LAYOUT_KEY] = info
     return frame
 
 
@@ -159,6 +178,15 @@ class LoadedResponses:
     rows_read, rows_kept, rows_dropped, nonrespondents : int
         ``rows_read == rows_kept + rows_dropped`` always; nonrespondents are kept rows without a
         score.
+    id, wave : str or None
+        The respondent id and wave columns used.
+    notes : tuple of str
+        How the file was read where that was not the obvious (export layout, score column
+        named by its question, defaults that did not fit).
+    layout : str
+        ``"plain"`` or the survey-tool export layout (:mod:`nps_kit.exports`).
+    question : str or None
+        Question text of the score column in an export (None for a plain table).
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -172,6 +200,8 @@ class LoadedResponses:
     id: str | None = None
     wave: str | None = None
     notes: tuple[str, ...] = ()
+    layout: str = "plain"
+    question: str | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -245,6 +275,7 @@ def read_responses(
     id_fallbacks: Sequence[str] = (),
     id_optional: bool = False,
     wave_optional: bool = False,
+    export: str = "auto",
 ) -> LoadedResponses:
     """Read a responses file and validate its 0-10 scores.
 
@@ -258,7 +289,8 @@ def read_responses(
     path : str or Path
         CSV, Excel or Parquet file, or ``demo:<name>``.
     score : str
-        Score column.
+        Score column. In a survey-tool export also its question text or an unambiguous part of
+        it (``"how likely"``); see :func:`nps_kit.exports.resolve_score`.
     id : str, optional
         Respondent id column; enables the duplicate check.
     wave : str, optional
@@ -276,6 +308,9 @@ def read_responses(
         What to do when the id or wave column is absent (see :func:`nps_kit.keys.resolve_keys`):
         use another id column, go on without an id, read all rows as one wave. Each such choice
         is said in ``notes``; the columns used are ``id`` and ``wave`` of the result.
+    export : {"auto", "plain", "qualtrics", "surveymonkey", "google-forms", "typeform"}
+        Survey-tool layout, detected or forced (see :func:`read_table`); the layout used is said
+        in ``notes``, and row numbers count the export's header rows.
 
     Returns
     -------
@@ -288,15 +323,19 @@ def read_responses(
     True
     """
     check_option("errors", errors, ERROR_MODES)
-    frame = read_table(path, sheet=sheet)
+    frame = read_table(path, sheet=sheet, export=export)
     label = str(path)
+    layout = layout_of(frame)
+    layout_notes: tuple[str, ...] = ()
+    if layout is not None:
+        score, layout_notes = score_and_notes(frame, score, layout, label)
     keys = resolve_keys(frame.columns, label, id=id, wave=wave, id_fallbacks=id_fallbacks,
                         id_optional=id_optional, wave_optional=wave_optional)
     id, wave = keys.id, keys.wave
     if score not in frame.columns:
         raise DataError(_missing_score_message(frame.columns, score, label))
     require_columns(frame, [score, id, wave, *(columns or [])], label)
-    first_row = _first_row(resolve_path(path))
+    first_row = _first_row(resolve_path(path)) if layout is None else layout.first_row
     pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label, first_row)
     report = pd.DataFrame({
         "file": label, "row": pos + first_row, "column": cols,
@@ -321,5 +360,7 @@ def read_responses(
     return LoadedResponses(
         data=data, report=report, file=label, score=score, rows_read=int(len(frame)),
         rows_kept=int(keep.sum()), rows_dropped=dropped, nonrespondents=nonresp,
-        id=id, wave=wave, notes=keys.notes,
+        id=id, wave=wave, notes=layout_notes + keys.notes,
+        layout="plain" if layout is None else layout.name,
+        question=None if layout is None else layout.question(score),
     )

@@ -13,6 +13,11 @@ module replaces
 Everything else is left as it is. The work is done by a few compiled regular expressions applied
 with pandas string methods, so a column of any length is redacted without a Python loop over rows.
 
+Whole columns that identify a respondent (e-mail, name, IP address, location, network id: the
+columns survey-tool exports carry, see :mod:`nps_kit.exports`) are recognised by their name with
+:func:`identifier_columns`; :func:`identifier_values` lists their values for
+:func:`nps_kit.record.keep_private`, so a shareable report that shows one is refused.
+
 Examples
 --------
 >>> import pandas as pd
@@ -159,6 +164,82 @@ def redact(texts: pd.Series, names: Iterable[str] = ()) -> pd.Series:
     if pd.api.types.is_string_dtype(texts.dtype) and not isinstance(texts.dtype, pd.CategoricalDtype):
         result = result.astype(texts.dtype if texts.dtype != object else object)
     return result.rename(texts.name)
+
+
+IDENTIFIER_COLUMNS: frozenset[str] = frozenset({
+    # e-mail and names
+    "email", "emailaddress", "recipientemail", "contactemail", "respondentemail",
+    "name", "fullname", "firstname", "lastname", "surname", "recipientfirstname",
+    "recipientlastname", "contactname", "respondentname",
+    # phone
+    "phone", "phonenumber", "mobile", "mobilenumber", "telephone",
+    # network and location (Qualtrics, SurveyMonkey, Typeform metadata)
+    "ip", "ipaddress", "networkid", "locationlatitude", "locationlongitude", "latitude",
+    "longitude",
+    # references a tool carries from the sender's own records
+    "externalreference", "externaldatareference",
+})
+"""Column names (folded: lower case, letters and digits only) that identify a respondent.
+
+Taken from the metadata columns of the exports of Qualtrics (``RecipientEmail``,
+``RecipientFirstName``, ``RecipientLastName``, ``IPAddress``, ``LocationLatitude``,
+``LocationLongitude``, ``ExternalReference``), SurveyMonkey (``Email Address``, ``First Name``,
+``Last Name``, ``IP Address``, ``Custom Data 1``...), Google Forms (``Email Address``) and
+Typeform (``Network ID``), plus common spellings of the same.
+"""
+_CUSTOM_DATA = re.compile(r"^customdata\d*$")
+
+
+def _fold_column(name) -> str:
+    return re.sub(r"[^0-9a-z]", "", fold_word(str(name)))
+
+
+def is_identifier_column(name) -> bool:
+    """Whether a column name says the column identifies a respondent.
+
+    The name is folded (case, diacritics, spaces and punctuation ignored) and looked up in
+    :data:`IDENTIFIER_COLUMNS`; SurveyMonkey's ``Custom Data 1``, ``Custom Data 2``... count
+    too, since they carry whatever the sender attached to the invitation (often an e-mail
+    address or a customer number).
+
+    Examples
+    --------
+    >>> is_identifier_column("IP Address"), is_identifier_column("RecipientEmail")
+    (True, True)
+    >>> is_identifier_column("How likely are you to recommend us?")
+    False
+    """
+    folded = _fold_column(name)
+    return folded in IDENTIFIER_COLUMNS or bool(_CUSTOM_DATA.match(folded))
+
+
+def identifier_columns(columns: Iterable) -> list[str]:
+    """The columns, in order, whose name says they identify a respondent (see
+    :func:`is_identifier_column`).
+
+    Examples
+    --------
+    >>> identifier_columns(["Respondent ID", "Email Address", "Q1", "Network ID"])
+    ['Email Address', 'Network ID']
+    """
+    return [str(c) for c in columns if is_identifier_column(c)]
+
+
+def identifier_values(frame: pd.DataFrame) -> list[str]:
+    """The distinct values of a table's identifier columns, for
+    :func:`nps_kit.record.keep_private` (sorted, blanks left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> identifier_values(pd.DataFrame({"Email Address": ["a@x.org", None], "score": [9, 7]}))
+    ['a@x.org']
+    """
+    values: set[str] = set()
+    for column in identifier_columns(frame.columns):
+        col = frame[column].dropna().astype(str).str.strip()
+        values.update(col[col != ""])
+    return sorted(values)
 
 
 def load_names(path: str, column: str) -> list[str]:

@@ -73,6 +73,9 @@ class JoinResult:
         share one outcome row).
     notes : tuple of str
         How the files were read where a default did not fit (see :mod:`nps_kit.keys`).
+    score : str or None
+        The score column of ``data`` when it was found by :func:`load_value_data` (a
+        survey-tool export's score may be named by its question text).
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -90,6 +93,7 @@ class JoinResult:
     missing_id_responses: int
     missing_id_outcomes: int
     notes: tuple[str, ...] = ()
+    score: str | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -387,6 +391,7 @@ def load_value_data(
     numeric: tuple[str, ...] | list[str] = (),
     customers: str | Path | None = None,
     customer_columns: tuple[str, ...] | list[str] = (),
+    export: str = "auto",
 ) -> JoinResult:
     """Read a responses file and an outcomes file (``demo:`` paths work) and join them.
 
@@ -399,13 +404,15 @@ def load_value_data(
     Defaults that do not fit the responses are handled as :mod:`nps_kit.keys` says: without a
     ``respondent_id`` column the responses are joined on their ``customer_id`` column; without
     the default ``wave`` column each customer's one response is used. Both are said in
-    :attr:`JoinResult.notes`.
+    :attr:`JoinResult.notes`. ``export`` is the layout of the responses file
+    (:mod:`nps_kit.exports`); the score column found is :attr:`JoinResult.score`.
     """
     from nps_kit.io import read_responses, read_table, resolve_path
 
     loaded = read_responses(responses, score, id=respondent_id, wave=wave, errors="raise",
-                            id_fallbacks=(customer_id,), wave_optional=wave == DEFAULT_WAVE_COLUMN)
-    respondent_id, wave = loaded.id, loaded.wave
+                            id_fallbacks=(customer_id,), wave_optional=wave == DEFAULT_WAVE_COLUMN,
+                            export=export)
+    respondent_id, wave, score = loaded.id, loaded.wave, loaded.score
     out = read_table(outcomes)
     first = 1 if resolve_path(outcomes).suffix.lower() in (".parquet", ".pq") else 2
     out.index = pd.Index(np.arange(len(out)) + first, name="row")
@@ -429,4 +436,4 @@ def load_value_data(
         numeric=list(numeric) + [c for c in customer_columns if c not in numeric],
         responses_file=str(responses), outcomes_file=str(outcomes),
     )
-    return replace(joined, notes=loaded.notes + joined.notes)
+    return replace(joined, notes=loaded.notes + joined.notes, score=score)

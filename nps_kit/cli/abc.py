@@ -8,8 +8,9 @@ import warnings
 from nps_kit.abc import abc_from_files
 from nps_kit.calllist import write_call_list
 from nps_kit.cli.common import (_alias, add_confidence_argument, add_customer_id_option,
-                                add_errors_options, add_id_option, add_json_option,
-                                add_score_option, add_wave_options, say, wave_column)
+                                add_errors_options, add_export_option, add_id_option,
+                                add_json_option, add_score_option, add_wave_options, say,
+                                wave_column)
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
 from nps_kit.scores import NONRESPONSE_POLICIES
@@ -43,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_id_option(parser, purpose="equal to the customer id; without it the responses are "
                                   "joined on their customer id column")
     add_score_option(parser)
+    add_export_option(parser)
     add_wave_options(parser, purpose="; with several waves the latest is used unless --wave")
     parser.add_argument("--wave", default=None, help="wave to analyse (default: the latest)")
     parser.add_argument("--comment-column", default=None, metavar="COL",
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             args.customers, args.responses, customer_id=args.customer_id_column,
             revenue=args.revenue_column, respondent_id=args.id_column, score=args.score_column,
             wave_column=wave, errors=args.errors, wave=args.wave,
-            comment=args.comment_column, mode=args.mode, method=args.method,
+            comment=args.comment_column, export=args.export, mode=args.mode, method=args.method,
             confidence=args.confidence, nonresponse=args.nonresponse, seed=args.seed,
             n_resamples=args.resamples, **cut_options,
         )

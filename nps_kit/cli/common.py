@@ -74,6 +74,16 @@ def add_score_option(parser: argparse.ArgumentParser, default: str | None = "sco
                              f"its question id or text (default {default})")
 
 
+def add_export_option(parser: argparse.ArgumentParser) -> None:
+    """``--export``: the survey-tool layout of the responses file, detected or forced."""
+    from nps_kit.exports import EXPORT_LAYOUTS
+
+    parser.add_argument("--export", default="auto", choices=EXPORT_LAYOUTS,
+                        help="layout of the responses file: auto (default) detects a Qualtrics, "
+                             "SurveyMonkey, Google Forms or Typeform export and says so; the "
+                             "other values force one (plain: one header row)")
+
+
 def add_id_option(parser: argparse.ArgumentParser, default: str | None = "respondent_id",
                   purpose: str = "checked for repeats within a wave") -> None:
     """``--id-column`` (earlier ``--respondent-id``): the respondent id of the responses file."""

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_id_option,
-                                add_json_option, add_score_option, add_wave_options, load_notes,
-                                load_summary, say, wave_column)
+from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_export_option,
+                                add_id_option, add_json_option, add_score_option, add_wave_options,
+                                load_notes, load_summary, say, wave_column)
 from nps_kit.compare import ADJUST_METHODS, COMPARE_METHODS
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.errors import DataError
@@ -25,6 +25,7 @@ SHOWN = ["from", "to", "design", "n_matched", "delta", "estimate", "ci_low", "ci
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="responses file (.csv, .tsv, .xlsx, .parquet) or demo:<name>")
     add_score_option(parser)
+    add_export_option(parser)
     add_wave_options(parser, default="wave")
     add_id_option(parser, default=None,
                   purpose="matching respondents across waves (panel and overlap designs)")
@@ -51,7 +52,8 @@ def _wave_text(frame: pd.DataFrame, wave: str) -> pd.DataFrame:
 def run(args: argparse.Namespace) -> int:
     wave, optional = wave_column(args)
     loaded = read_responses(args.file, args.score_column, id=args.id_column, wave=wave,
-                            errors=args.errors, columns=args.by, wave_optional=optional)
+                            errors=args.errors, columns=args.by, wave_optional=optional,
+                            export=args.export)
     if loaded.wave is None:
         raise DataError(
             f"{args.file}: a comparison needs waves, and the file has no wave column"

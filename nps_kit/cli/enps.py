@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 
 from nps_kit.cli.common import (_alias, add_confidence_argument, add_errors_options,
-                                add_id_option, add_json_option, add_score_option, load_notes,
-                                load_summary, say)
+                                add_export_option, add_id_option, add_json_option,
+                                add_score_option, load_notes, load_summary, say)
 from nps_kit.enps import DEFAULT_MIN_GROUP_SIZE, enps_report
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
@@ -21,6 +21,7 @@ from nps_kit.io import read_responses
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="responses file (.csv, .tsv, .xlsx, .parquet) or demo:<name>")
     add_score_option(parser)
+    add_export_option(parser)
     add_id_option(parser, default=None, purpose="checked for repeats, never shown")
     parser.add_argument("--by", action="append", default=[], metavar="COL", dest="group",
                         help="group column; repeat for more groupings, each its own table")
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if args.cross and len(groups) >= 2:
         groupings.append(groups)
     loaded = read_responses(args.file, args.score_column, id=args.id_column, errors=args.errors,
-                            columns=groups)
+                            columns=groups, export=args.export)
     notes = load_notes("enps", loaded, args)
     report = enps_report(
         loaded.data, loaded.score, groupings, min_group_size=args.min_group_size,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from nps_kit.cli.common import (add_confidence_argument, add_customer_id_option, add_id_option,
-                                add_json_option, add_score_option, add_wave_options, say,
-                                wave_column)
+from nps_kit.cli.common import (add_confidence_argument, add_customer_id_option, add_export_option,
+                                add_id_option, add_json_option, add_score_option, add_wave_options,
+                                say, wave_column)
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.value import MEAN_INTERVALS, category_outcomes, load_value_data
 from nps_kit.value_models import CHURN_PREDICTORS, LTV_MODELS, churn_model, ltv_model
@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                   "joined on their customer id column")
     add_customer_id_option(parser, "outcomes")
     add_score_option(parser)
+    add_export_option(parser)
     parser.add_argument("--ltv-column", default="ltv", metavar="COL", help="LTV column")
     parser.add_argument("--churn-column", default="churned", metavar="COL", help="churn 0/1 column")
     add_wave_options(parser, purpose=" of the responses (orders a customer's responses)")
@@ -50,15 +51,16 @@ def run(args: argparse.Namespace) -> int:
         args.responses, args.outcomes, respondent_id=args.id_column,
         customer_id=args.customer_id_column, score=args.score_column, wave=wave_col,
         window="wave" if args.wave else "latest", wave_value=args.wave, ltv=args.ltv_column,
-        churn=args.churn_column,
+        churn=args.churn_column, export=args.export,
     )
     data = joined.data
     table = category_outcomes(data, args.ltv_column, args.churn_column, confidence=args.confidence,
                               ltv_interval=args.ltv_interval, id=joined.id, seed=args.seed)
     lm = ltv_model(data, args.ltv_column, controls=args.control, model=args.model,
                    confidence=args.confidence)
-    cm = churn_model(data, args.churn_column, on=args.churn_on, score=args.score_column,
-                     controls=args.control, confidence=args.confidence)
+    cm = churn_model(data, args.churn_column, on=args.churn_on,
+                     score=joined.score or args.score_column, controls=args.control,
+                     confidence=args.confidence)
     rule = f"wave {args.wave}" if args.wave else "each customer's latest scored response"
     join_sentence = (f"Responses: {joined.matched} customers matched ({rule}); "
                      f"{joined.unmatched_responses} responses without outcome, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from nps_kit.cli.common import (add_errors_options, add_id_option, add_json_option,
-                                add_score_option, load_notes, load_summary, say)
+from nps_kit.cli.common import (add_errors_options, add_export_option, add_id_option,
+                                add_json_option, add_score_option, load_notes, load_summary, say)
 from nps_kit.codebook import load_codebook
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.io import read_responses
@@ -21,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--comment-column", default="comment", metavar="COL",
                         help="column with the open answers (default comment)")
     add_score_option(parser)
+    add_export_option(parser)
     add_id_option(parser, default=None, purpose="checked for repeats, never shown")
     parser.add_argument("--codebook", default="",
                         help="YAML codebook, or starter:customer / starter:enps "
@@ -36,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     codebook = load_codebook(args.codebook or None)
     loaded = read_responses(args.file, args.score_column, id=args.id_column, errors=args.errors,
-                            columns=[args.comment_column])
+                            columns=[args.comment_column], export=args.export)
     notes = load_notes("themes", loaded, args)
     lift = theme_lift(loaded.data, args.comment_column, loaded.score, codebook=codebook,
                       test=args.test, adjust=args.adjust)

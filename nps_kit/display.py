@@ -81,6 +81,10 @@ KINDS: tuple[str, ...] = ("nps", "nps-fraction", "share", "money", "number")
 ``change_low``, ``change_high``, ``delta``) measure: NPS points, NPS as a -1..1 fraction, a
 share (0..1), money or a plain number (a ratio, a correlation)."""
 
+LABEL_WIDTH = 24
+"""Text columns whose values are all at most this long are labels, kept on one line; longer
+text (comments, question wording) wraps."""
+
 LEVELS: tuple[str, ...] = ("warning", "info")
 """Levels of :func:`note`."""
 
@@ -114,16 +118,20 @@ _NAMED_FORMATS: dict[str, str] = {
     **dict.fromkeys(["nps", "se", "mdc", "nps_from", "nps_to", "nps_standardized", "enps",
                      "enps_previous", "enps_current", "weighted_nps", "weighted_ci_low",
                      "weighted_ci_high", "nps_ci_low", "nps_ci_high", "margin",
-                     "nps_margin_at_classic_n", "revenue_weighted_nps"], "points"),
-    "adjustment": "change",
+                     "nps_margin_at_classic_n", "revenue_weighted_nps", "nps_1", "nps_2"],
+                    "points"),
+    **dict.fromkeys(["adjustment", "difference"], "change"),
+    **dict.fromkeys(["detractors", "passives", "promoters", "moved", "respondents", "customers",
+                     "comments", "count", "rows"], "count"),
     **dict.fromkeys(["share", "row_share", "response_rate", "churn_rate", "churn_ci_low",
                      "churn_ci_high", "coded_share", "participation", "power", "alpha",
                      "previous_share", "share_of_population"], "share"),
     **dict.fromkeys(["revenue", "mean_ltv", "ltv_ci_low", "ltv_ci_high", "projected",
                      "projected_low", "projected_high", "per_customer", "per_customer_low",
                      "per_customer_high", "total", "total_low", "total_high", "amount",
-                     "min_revenue", "max_revenue", "detractor_loss", "total_loss"], "money"),
-    **dict.fromkeys(["p_value", "p_adjusted", "p"], "p-value"),
+                     "min_revenue", "max_revenue", "detractor_loss", "total_loss", "expected_loss",
+                     "loss_ci_low", "loss_ci_high"], "money"),
+    **dict.fromkeys(["p_value", "p_adjusted", "p", "p_holm"], "p-value"),
     **dict.fromkeys(["lift", "lift_low", "lift_high", "z", "chi2", "variance", "skewness", "sd",
                      "r"], "number"),
 }
@@ -234,17 +242,11 @@ def column_format(name: str, series: pd.Series | None = None, kind: str = "nps")
     other numbers get two decimals. The size of the values is never looked at.
     """
     check_option("kind", kind, KINDS)
-    kind_map = _KIND_FORMATS[kind]
-    if name in kind_map:
-        return kind_map[name]
-    if name in _NAMED_FORMATS:
-        return _NAMED_FORMATS[name]
-    if name.endswith("_share") or name.startswith("share_") or name.endswith("_rate"):
-        return "share"
-    if name.endswith("_revenue") or name.startswith("revenue_at_risk") or name.startswith("good_revenue"):
-        return "money"
-    if name.startswith("n_") or name.endswith("_n"):
-        return "count"
+    fmt = _named_format(name, kind)
+    if fmt is None and (name.endswith("_low") or name.endswith("_high")):
+        fmt = _named_format(name.rsplit("_", 1)[0], kind)  # a bound: the format of its estimate
+    if fmt is not None:
+        return fmt
     if series is None:
         return "number"
     dtype = series.dtype
@@ -261,6 +263,21 @@ def column_format(name: str, series: pd.Series | None = None, kind: str = "nps")
                                    and not isinstance(v, (bool, np.bool_))).all():
         return "count"
     return "text"
+
+
+def _named_format(name: str, kind: str) -> str | None:
+    kind_map = _KIND_FORMATS[kind]
+    if name in kind_map:
+        return kind_map[name]
+    if name in _NAMED_FORMATS:
+        return _NAMED_FORMATS[name]
+    if name.endswith("_share") or name.startswith("share_") or name.endswith("_rate"):
+        return "share"
+    if name.endswith("_revenue") or name.startswith("revenue_at_risk") or name.startswith("good_revenue"):
+        return "money"
+    if name.startswith("n_") or name.endswith("_n"):
+        return "count"
+    return None
 
 
 def column_label(name: str) -> str:
@@ -296,6 +313,9 @@ class ReaderTable:
         Lines under the table (what a dash means).
     text_columns : tuple of str
         Labels of the columns shown as wrapped text (left aligned).
+    label_columns : tuple of str
+        Labels of the short text columns (group names, waves: at most
+        :data:`LABEL_WIDTH` characters), shown left aligned on one line.
     """
 
     frame: pd.DataFrame
@@ -303,6 +323,12 @@ class ReaderTable:
     caption: str | None = None
     footnotes: tuple[str, ...] = ()
     text_columns: tuple[str, ...] = ()
+    label_columns: tuple[str, ...] = ()
+
+    def _cell_class(self, column: str) -> str:
+        if column in self.label_columns:
+            return "nkt-label"
+        return "nkt-text" if column in self.text_columns else "nkt-num"
 
     def to_html(self) -> str:
         """The table as an HTML fragment: style, settings line, table in a scrolling box, notes."""
@@ -314,11 +340,10 @@ class ReaderTable:
             items = " · ".join(f"{e(k)}: {e(v)}" for k, v in self.settings)
             parts.append(f'<p class="nkt-settings">{items}</p>')
         parts.append('<div class="nkt-box"><table class="nkt-table">')
-        text = set(self.text_columns)
-        head = "".join(f'<th scope="col" class="{"nkt-text" if c in text else "nkt-num"}">'
-                       f"{e(str(c))}</th>" for c in self.frame.columns)
+        classes = [self._cell_class(c) for c in self.frame.columns]
+        head = "".join(f'<th scope="col" class="{k}">{e(str(c))}</th>'
+                       for k, c in zip(classes, self.frame.columns))
         parts.append(f"<thead><tr>{head}</tr></thead><tbody>")
-        classes = ["nkt-text" if c in text else "nkt-num" for c in self.frame.columns]
         for row in self.frame.itertuples(index=False, name=None):
             cells = "".join(f'<td class="{k}">{e(v)}</td>' for k, v in zip(classes, row))
             parts.append(f"<tr>{cells}</tr>")
@@ -355,15 +380,16 @@ _STYLE = (
     ".nkt{max-width:100%;margin:0.4em 0 1.2em 0}"
     ".nkt .nkt-box{max-width:100%;overflow-x:auto}"
     ".nkt table.nkt-table{border-collapse:collapse;border:none;margin:0;table-layout:auto;"
-    "width:auto;font-size:0.92em}"
-    ".nkt table.nkt-table th,.nkt table.nkt-table td{padding:0.3em 0.7em;vertical-align:top;"
+    "width:auto;font-size:0.9em}"
+    ".nkt table.nkt-table th,.nkt table.nkt-table td{padding:0.25em 0.5em;vertical-align:top;"
     "border:none;border-bottom:1px solid #d0d0d0;line-height:1.35}"
     ".nkt table.nkt-table th{white-space:normal;font-weight:600;border-bottom:2px solid #888;"
     "vertical-align:bottom;min-width:3em}"
     ".nkt table.nkt-table .nkt-num{text-align:right;white-space:nowrap}"
     ".nkt table.nkt-table th.nkt-num{white-space:normal}"
-    ".nkt table.nkt-table .nkt-text{text-align:left;white-space:normal;overflow-wrap:anywhere;"
-    "max-width:42em}"
+    ".nkt table.nkt-table .nkt-text{text-align:left;white-space:normal;overflow-wrap:break-word;"
+    "min-width:10em;max-width:42em}"
+    ".nkt table.nkt-table .nkt-label{text-align:left;white-space:nowrap}"
     ".nkt table.nkt-table tbody tr:nth-child(even){background:#f6f6f6}"
     ".nkt .nkt-settings,.nkt .nkt-foot{color:#444;font-size:0.88em;margin:0.2em 0}"
     ".nkt .nkt-caption{font-weight:600;margin:0.2em 0}"
@@ -483,6 +509,7 @@ def show(
     highs = {high for _, high in pairs.values()}
     shown: dict[str, list[str]] = {}
     text_labels: list[str] = []
+    label_labels: list[str] = []
     any_missing = False
     for c in columns:
         if c in highs:
@@ -494,7 +521,8 @@ def show(
             if base == "ci":
                 label = labels.get(c) or labels.get(base) or f"{level}interval".capitalize()
             else:
-                label = labels.get(c) or labels.get(base) or f"{column_label(base)} {level}interval"
+                stem = base[: -len("_ci")] if base.endswith("_ci") else base
+                label = labels.get(c) or labels.get(base) or f"{column_label(stem)} {level}interval"
             cells = []
             for lo, hi in zip(data[c].tolist(), data[high].tolist()):
                 if isinstance(lo, str) and isinstance(hi, str) and lo == hi:
@@ -515,12 +543,14 @@ def show(
         label = _unique(labels.get(c) or column_label(c), shown)
         shown[label] = cells
         if fmt == "text":
-            text_labels.append(label)
+            longest = max((len(v) for v in cells), default=0)
+            (label_labels if longest <= LABEL_WIDTH else text_labels).append(label)
     out = pd.DataFrame(shown, columns=list(shown), dtype=object)
     footnotes = [f"{DASH} {missing}" if missing else _MISSING_TEXT] if any_missing else []
     footnotes += [str(n) for n in notes]
     return ReaderTable(frame=out, settings=tuple(stated), caption=caption,
-                       footnotes=tuple(footnotes), text_columns=tuple(text_labels))
+                       footnotes=tuple(footnotes), text_columns=tuple(text_labels),
+                       label_columns=tuple(label_labels))
 
 
 def _unique(label: str, taken: Mapping[str, Any]) -> str:

@@ -628,7 +628,7 @@ def _texts_and_keys(data: pd.DataFrame, comment: str) -> tuple[pd.Series, np.nda
 
 
 def _pick(text: pd.Series, key: np.ndarray, mask: np.ndarray, n: int, rng: np.random.Generator,
-          names: Iterable[str], max_chars: int) -> pd.Series:
+          names: Iterable[str], max_chars: int | None) -> pd.Series:
     """Up to n distinct texts where mask, drawn with rng, redacted, in data order."""
     positions = np.flatnonzero(mask)
     _, first = np.unique(key[positions], return_index=True)
@@ -637,6 +637,8 @@ def _pick(text: pd.Series, key: np.ndarray, mask: np.ndarray, n: int, rng: np.ra
         return pd.Series([], dtype=object)
     chosen = np.sort(positions[rng.permutation(len(positions))[:n]])
     picked = redact(text.iloc[chosen], names)
+    if max_chars is None:  # reports show comments in full (wrapped), redacted
+        return picked
     too_long = picked.str.len() > max_chars
     return picked.where(~too_long, picked.str.slice(0, max_chars - 1).str.rstrip() + "…")
 
@@ -650,7 +652,7 @@ def example_comments(
     n: int = 3,
     seed: int = 0,
     names: Iterable[str] = (),
-    max_chars: int = 240,
+    max_chars: int | None = None,
 ) -> pd.DataFrame:
     """A few redacted example comments per theme for a report.
 
@@ -670,8 +672,9 @@ def example_comments(
     seed : int
     names : iterable of str
         Names to hide.
-    max_chars : int
-        Longer comments are cut and end with an ellipsis.
+    max_chars : int, optional
+        Cut longer comments to this many characters, ending with an ellipsis. Default None:
+        every comment in full, as a shareable report shows it (redacted, never cut).
 
     Returns
     -------
@@ -712,7 +715,7 @@ def uncoded_examples(
     n: int = 5,
     seed: int = 0,
     names: Iterable[str] = (),
-    max_chars: int = 240,
+    max_chars: int | None = None,
 ) -> pd.DataFrame:
     """A few redacted uncoded comments (seeded, distinct), to show what the codebook misses.
 

@@ -243,6 +243,12 @@ def detect_layout(path: str | Path, export: str = "auto", sheet: str | int | Non
     DataError
         A forced layout that the file does not have, or a forced layout on a file type that
         has no header rows (Parquet).
+
+    Examples
+    --------
+    >>> from nps_kit.io import resolve_path
+    >>> detect_layout(resolve_path("demo:responses.csv"))
+    ('plain', 'no survey-tool signature')
     """
     check_option("export", export, EXPORT_LAYOUTS)
     p = Path(path)
@@ -417,7 +423,14 @@ def read_export(path: str | Path, layout: str, reason: str, sheet: str | int | N
 
 
 def layout_of(frame: pd.DataFrame) -> ExportLayout | None:
-    """The survey-tool layout a table was read with by :func:`nps_kit.io.read_table` (None: plain)."""
+    """The survey-tool layout a table was read with by :func:`nps_kit.io.read_table` (None: plain).
+
+    Examples
+    --------
+    >>> from nps_kit.io import read_table
+    >>> layout_of(read_table("demo:responses.csv")) is None
+    True
+    """
     layout = frame.attrs.get(LAYOUT_KEY)
     return layout if isinstance(layout, ExportLayout) else None
 

@@ -272,6 +272,15 @@ def test_forced_layouts(tmp_path):
     assert EXPORT_LAYOUTS[0] == "auto"
 
 
+@pytest.mark.parametrize("module", ["nps_kit.exports", "nps_kit.redact"])
+def test_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 # --------------------------------------------------------------------------- identifiers
 
 def test_identifier_columns_of_every_export():

@@ -324,6 +324,10 @@ def test_cli_score_json(path, k, col, name, layout, sentence, hand, bad_row, bla
     assert group["nps"] == pytest.approx(100 * (p - d) / (d + a + p))
     assert [r["row"] for r in env["dropped"]] == [bad_row]
     assert env["summary"]["rows_read"] == len(records(path, k)[1])
+    headers, _ = records(path, k)
+    assert env["summary"]["export"] == layout
+    assert env["summary"]["score_question"] == (headers[1] if layout == "qualtrics" else headers[0])[col]
+    assert env["summary"]["score_column"] == headers[0][col]
 
 
 def test_cli_xlsx_and_text_output(tmp_path):

@@ -147,7 +147,9 @@ def load_summary(loaded) -> dict:
     """Row counts of a :class:`~nps_kit.io.LoadedResponses` for the envelope's ``summary``."""
     return {"file": loaded.file, "rows_read": loaded.rows_read, "rows_kept": loaded.rows_kept,
             "rows_dropped": loaded.rows_dropped, "nonrespondents": loaded.nonrespondents,
-            "id_column": loaded.id, "wave_column": loaded.wave}
+            "id_column": loaded.id, "wave_column": loaded.wave,
+            "score_column": loaded.score, "export": getattr(loaded, "layout", "plain"),
+            "score_question": getattr(loaded, "question", None)}
 
 
 def load_notes(command: str, loaded, args: argparse.Namespace) -> list[str]:

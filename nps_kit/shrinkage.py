@@ -82,6 +82,9 @@ SHRINK_COLUMNS: tuple[str, ...] = (
 MIN_CONCENTRATION = 1e-3
 """Lower bound of the fitted prior concentration A; the upper bound is the total answers N."""
 
+UNCERTAINTIES: tuple[str, ...] = ("concentration", "plug-in")
+"""How the intervals treat the prior's concentration: integrated over, or fixed at its fit."""
+
 MIN_GROUPS = {"overall-shares": 3, "full": 4}
 """Fewest groups with answers each prior needs."""
 
@@ -185,7 +188,7 @@ def fit_prior(counts, prior: str = "overall-shares") -> DirichletPrior:
         return -marginal_loglik(np.exp(t) * m, c)
 
     grid = np.linspace(lo, hi, 47)
-    values = np.array([neg_profile(t) for t in grid])
+    values = -_loglik_along(grid, m, c)
     best = int(np.argmin(values))
     if best == len(grid) - 1 or best == 0:
         t_hat = grid[best]
@@ -225,32 +228,54 @@ def fit_prior(counts, prior: str = "overall-shares") -> DirichletPrior:
     )
 
 
+def _loglik_along(t: np.ndarray, mean: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Marginal log-likelihood of alpha = exp(t) mean for every t at once (vectorised)."""
+    a = np.exp(t)[:, None] * mean[None, :]                      # (T, 3)
+    big_a = a.sum(axis=1)                                        # (T,)
+    n = c.sum(axis=1)                                            # (G,)
+    safe = np.where(a > 0, a, 1.0)
+    cells = np.where(c[None] > 0, gammaln(c[None] + a[:, None, :]) - gammaln(safe[:, None, :]), 0.0)
+    return (len(c) * gammaln(big_a) - gammaln(n[None, :] + big_a[:, None]).sum(axis=1)
+            + cells.sum(axis=(1, 2)))
+
+
+def _concentration_grid(mean, counts, total: float, points: int = 161):
+    """Grid of A = exp(t) from MIN_CONCENTRATION to N with posterior weights under p(A) ~ A^(-3/2)."""
+    t = np.linspace(np.log(MIN_CONCENTRATION), np.log(total), points)
+    loglik = _loglik_along(t, np.asarray(mean, dtype=float), counts)
+    logw = loglik - 0.5 * t  # p(t) = p(A) dA/dt ~ A^(-3/2) A = A^(-1/2)
+    w = np.exp(logw - logw.max())
+    return np.exp(t), w / w.sum()
+
+
 def posterior_draws(beta, n_draws: int = 10_000, seed: int | None = 0) -> np.ndarray:
-    """Seeded draws of theta_p - theta_d (points) from Dirichlet(beta_g) for every group.
+    """Seeded draws of theta_p - theta_d (points) from Dirichlet(beta) for every group.
 
     Parameters
     ----------
-    beta : array-like, shape (G, 3)
-        Posterior parameters alpha + x_g.
+    beta : array-like, shape (G, 3) or (G, n_draws, 3)
+        Posterior parameters alpha + x_g, the same for every draw or one set per draw.
     n_draws : int
     seed : int
 
     Returns
     -------
     ndarray, shape (G, n_draws)
-        Draw j of every group comes from the same generator stream, so the draws are
-        reproducible for a given seed, G and n_draws.
+        Draws are reproducible for a given seed, shape and n_draws (three gamma variates per
+        group and draw, normalised).
     """
     b = np.asarray(beta, dtype=float)
     if int(n_draws) < 100:
         raise ParameterError(f"n_draws={n_draws!r}: use at least 100 posterior draws (default 10,000)")
+    n_draws = int(n_draws)
+    b = np.broadcast_to(b[:, None, :], (len(b), n_draws, 3)) if b.ndim == 2 else b
     rng = np.random.default_rng(seed)
     g = len(b)
-    out = np.empty((g, int(n_draws)))
+    out = np.empty((g, n_draws))
     step = max(1, _CHUNK // max(g, 1))
-    for start in range(0, int(n_draws), step):
-        k = min(step, int(n_draws) - start)
-        gam = rng.standard_gamma(np.broadcast_to(b[:, None, :], (g, k, 3)))
+    for start in range(0, n_draws, step):
+        k = min(step, n_draws - start)
+        gam = rng.standard_gamma(b[:, start:start + k, :])
         total = gam.sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[:, start:start + k] = 100.0 * (gam[:, :, 2] - gam[:, :, 0]) / total
@@ -262,6 +287,7 @@ def shrink_counts(
     prior: str | DirichletPrior = "overall-shares",
     confidence: float = 0.95,
     *,
+    uncertainty: str = "concentration",
     seed: int | None = 0,
     n_draws: int = 10_000,
 ) -> dict[str, np.ndarray]:
@@ -273,22 +299,48 @@ def shrink_counts(
     prior : {"overall-shares", "full"} or DirichletPrior
         A prior to fit, or an already fitted one.
     confidence : float
+    uncertainty : {"concentration", "plug-in"}
+        ``"plug-in"``: alpha fixed at its maximum-likelihood value (plain empirical Bayes).
+        ``"concentration"`` (default): the prior mean stays at its fit, the concentration A is
+        integrated over on a grid of log A from :data:`MIN_CONCENTRATION` to N with the
+        marginal likelihood times the prior p(A) ~ A^(-3/2) (the prior of Gelman et al. 2013,
+        BDA3 section 5.3, for the beta-binomial model, written for the concentration). The
+        plug-in ignores that A is estimated and gives too narrow intervals when the groups
+        differ little (coverage near 91 % for 95 % intervals in the tests' simulation); the
+        integrated version keeps coverage near nominal.
     seed, n_draws
-        Posterior draws for the interval and the ranks.
+        Posterior draws for the interval and the ranks; draw j uses one value of A for all
+        groups, so ranks are computed from joint draws.
 
     Returns
     -------
     dict
-        Arrays (length G) named as :data:`SHRINK_COLUMNS`, and ``prior`` (the DirichletPrior).
+        Arrays (length G, floats) named as :data:`SHRINK_COLUMNS`, NaN for groups without
+        answers (they take no part in the ranks), and ``prior`` (the DirichletPrior).
     """
     confidence = check_confidence(confidence)
-    c = _as_counts(counts)
-    fitted = prior if isinstance(prior, DirichletPrior) else fit_prior(c, prior)
+    check_option("uncertainty", uncertainty, UNCERTAINTIES)
+    c_all = _as_counts(counts)
+    fitted = prior if isinstance(prior, DirichletPrior) else fit_prior(c_all, prior)
+    answered = c_all.sum(axis=1) > 0
+    c = c_all[answered]
+    n = c.sum(axis=1)
     alpha = np.asarray(fitted.alpha)
-    beta = alpha + c
-    total = beta.sum(axis=1)
-    mean = 100.0 * (beta[:, 2] - beta[:, 0]) / total
-    draws = posterior_draws(beta, n_draws, seed)
+    mean_shares = alpha / alpha.sum()
+    if uncertainty == "plug-in":
+        conc, weights = np.array([fitted.concentration]), np.array([1.0])
+    else:
+        conc, weights = _concentration_grid(mean_shares, c, float(c_all.sum()))
+    # exact posterior mean of theta_p - theta_d and of the weight, averaged over the grid
+    beta_grid = conc[:, None, None] * mean_shares + c[None, :, :]
+    means = 100.0 * (beta_grid[:, :, 2] - beta_grid[:, :, 0]) / (conc[:, None] + n[None, :])
+    mean = weights @ means
+    weight = weights @ (conc[:, None] / (conc[:, None] + n[None, :]))
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(conc), size=int(n_draws), p=weights) if len(conc) > 1 else \
+        np.zeros(int(n_draws), dtype=np.intp)
+    beta = conc[pick][None, :, None] * mean_shares + c[:, None, :]
+    draws = posterior_draws(beta, n_draws, None if seed is None else int(rng.integers(2**63)))
     tail = (1.0 - confidence) / 2.0
     low, high = np.quantile(draws, [tail, 1.0 - tail], axis=1)
     g = len(c)
@@ -299,14 +351,19 @@ def shrink_counts(
     rank_low, rank_high = np.quantile(ranks, [tail, 1.0 - tail], axis=1, method="inverted_cdf")
     point_rank = np.empty(g, dtype=np.int64)
     point_rank[np.argsort(-mean, kind="stable")] = np.arange(1, g + 1)
-    return {
-        "nps_shrunk": mean, "shrunk_low": low, "shrunk_high": high,
-        "shrinkage_weight": fitted.concentration / (fitted.concentration + c.sum(axis=1)),
-        "rank": point_rank, "rank_low": rank_low.astype(np.int64),
-        "rank_high": rank_high.astype(np.int64),
+    out = {
+        "nps_shrunk": mean, "shrunk_low": low, "shrunk_high": high, "shrinkage_weight": weight,
+        "rank": point_rank, "rank_low": rank_low, "rank_high": rank_high,
         "p_best": (ranks == 1).mean(axis=1), "p_worst": (ranks == g).mean(axis=1),
-        "prior": fitted,
     }
+    # groups without answers (all blank) have no estimate and no rank
+    full = {}
+    for key, values in out.items():
+        col = np.full(len(c_all), np.nan)
+        col[answered] = values
+        full[key] = col
+    full["prior"] = fitted
+    return full
 
 
 @dataclass(frozen=True)
@@ -409,6 +466,8 @@ def shrink_table(
     res = shrink_counts(table[list(counts)].to_numpy(dtype=float), prior, confidence, seed=seed,
                         n_draws=n_draws)
     out = table.reset_index(drop=True).assign(**{c: res[c] for c in SHRINK_COLUMNS})
+    for c in ("rank", "rank_low", "rank_high"):
+        out[c] = pd.array(np.where(np.isnan(res[c]), pd.NA, res[c]).tolist(), dtype="Int64")
     fitted = res["prior"]
     return ShrinkageResult(table=out, prior=fitted, confidence=confidence, seed=seed,
                            n_draws=int(n_draws),

@@ -163,10 +163,14 @@ def summarize(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame, Ibis table or DuckDB relation
         Either responses, one row per respondent with a 0-10 ``score`` column (numbers or survey
         text; missing = no answer), or an aggregated table with ``detractors``, ``passives`` and
-        ``promoters`` columns (``score=None``), as counted in a database.
+        ``promoters`` columns (``score=None``), as counted in a database; an optional
+        ``nonrespondents`` column there counts blank scores for the ``nonresponse`` rule. An Ibis
+        table (any backend: DuckDB, PySpark, Postgres, ...) or a DuckDB relation is counted in its
+        engine by :mod:`nps_kit.counting` (invalid scores raise, as for a DataFrame) and only the
+        counts come back; so is a :class:`nps_kit.sources.SourceResponses`.
     score : str, optional
         Score column. Omit for aggregated input.
     by : str or list of str, optional
@@ -200,8 +204,10 @@ def summarize(
     confidence = check_confidence(confidence)
     check_option("nonresponse", nonresponse, NONRESPONSE_POLICIES)
     by_list = [by] if isinstance(by, str) else list(by or [])
-    if not isinstance(data, pd.DataFrame):
-        raise DataError(f"summarize needs a DataFrame, got {type(data).__name__}")
+    if not isinstance(data, pd.DataFrame):  # an engine table: counted where it lives
+        from nps_kit.counting import engine_counts
+
+        data, score = engine_counts(data, score, by_list), None
     missing_cols = [c for c in by_list + ([score] if score else []) if c not in data.columns]
     if missing_cols:
         raise DataError(
@@ -214,8 +220,9 @@ def summarize(
                 "give score=<column> for responses, or a table with columns detractors, passives, "
                 f"promoters; missing: {absent}"
             )
-        counts_frame = data[list(by_list) + list(COUNT_COLUMNS)]
-        values = counts_frame[list(COUNT_COLUMNS)].to_numpy(dtype=float, na_value=np.nan)
+        count_cols = list(COUNT_COLUMNS) + (["nonrespondents"] if "nonrespondents" in data.columns else [])
+        counts_frame = data[list(by_list) + count_cols]
+        values = counts_frame[count_cols].to_numpy(dtype=float, na_value=np.nan)
         bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
         if bad.any():
             rows = np.flatnonzero(bad.any(axis=1))
@@ -224,19 +231,20 @@ def summarize(
                 f"{values[rows[:5]].tolist()}"
             )
         if by_list:
-            grouped = counts_frame.groupby(by_list, sort=True, observed=True)[list(COUNT_COLUMNS)].sum()
+            grouped = counts_frame.groupby(by_list, sort=True, observed=True, dropna=False)[count_cols].sum()
             groups = grouped.index.to_frame(index=False)
             d, a, p = (grouped[c].to_numpy(dtype=float) for c in COUNT_COLUMNS)
+            missing = grouped[count_cols[3]].to_numpy(dtype=float) if len(count_cols) > 3 else np.zeros(len(d))
         else:
             groups = pd.DataFrame(index=[0])
-            d, a, p = (np.array([values[:, i].sum()]) for i in range(3))
-        missing = np.zeros(len(d))
+            d, a, p, missing = (np.array([values[:, i].sum() if i < values.shape[1] else 0.0])
+                                for i in range(4))
     else:
         groups, d, a, p, missing = _counts_from_responses(data, score, by_list)
-        if nonresponse == "detractor":
-            d = d + missing
-        elif nonresponse == "passive":
-            a = a + missing
+    if nonresponse == "detractor":
+        d = d + missing
+    elif nonresponse == "passive":
+        a = a + missing
     n = d + a + p
     res = interval_arrays(d, a, p, method, confidence, seed=seed, n_resamples=n_resamples, prior=prior)
     with np.errstate(invalid="ignore", divide="ignore"):

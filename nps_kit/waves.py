@@ -204,10 +204,12 @@ class _Prepared:
     by: list[str]
     has_id: bool
     wave_codes: np.ndarray       # position in ``order`` of every row of the data
+    counted: object = None       # nps_kit.counting.WaveCounts when counted in an engine (no rows)
 
     def without_by(self) -> "_Prepared":
         """The same responses without segment columns (for overall results)."""
-        return replace(self, group=np.zeros_like(self.group), groups=pd.DataFrame(index=[0]), by=[])
+        return replace(self, group=np.zeros_like(self.group), groups=pd.DataFrame(index=[0]), by=[],
+                       counted=None if self.counted is None else self.counted.flat)
 
 
 def _prepare(data, score, wave, id, by, nonresponse, waves=None) -> _Prepared:
@@ -416,6 +418,9 @@ def wave_table(
 
 
 def _wave_table(data, score, wave, prep: _Prepared, method, confidence, nonresponse, seed):
+    if prep.counted is not None:  # counted in an engine: the counts table of (wave, segments)
+        return summarize(prep.counted.frame(wave, prep.order), by=[wave, *prep.by], method=method,
+                         confidence=confidence, nonresponse=nonresponse, seed=seed)
     frame = data[[score, *prep.by]].assign(
         **{wave: pd.Categorical.from_codes(prep.wave_codes, categories=prep.order, ordered=True)})
     return summarize(frame, score, by=[wave, *prep.by], method=method, confidence=confidence,
@@ -447,6 +452,8 @@ def _baseline_position(order: list, baseline) -> int:
 
 def _counts(prep: _Prepared) -> np.ndarray:
     """Counts per (group, wave, category), shape (G, W, 3)."""
+    if prep.counted is not None:
+        return prep.counted.categories
     g, w = len(prep.groups), len(prep.order)
     key = (prep.group * w + prep.wave) * 3 + prep.cat
     return np.bincount(key, minlength=g * w * 3).reshape(g, w, 3)
@@ -454,6 +461,8 @@ def _counts(prep: _Prepared) -> np.ndarray:
 
 def _wave_keys(prep: _Prepared) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per wave: (key, group, category) of the responses with an id, key = group x ids + id."""
+    if prep.counted is not None:
+        return None
     n_ids = int(prep.idc.max()) + 1 if prep.has_id and len(prep.idc) else 0
     has = prep.idc >= 0
     rows = np.flatnonzero(has)
@@ -468,6 +477,8 @@ def _wave_keys(prep: _Prepared) -> list[tuple[np.ndarray, np.ndarray, np.ndarray
 
 def _matched(prep: _Prepared, i: int, j: int, keys=None) -> np.ndarray:
     """Transition tables (G, 3, 3) of respondents with the same id and segment in waves i and j."""
+    if prep.counted is not None:
+        return prep.counted.table(i, j)
     g = len(prep.groups)
     if not prep.has_id:
         return np.zeros((g, 3, 3), dtype=np.int64)
@@ -773,7 +784,10 @@ def compare_waves(
     Parameters
     ----------
     data, score, wave, id, by, baseline, method, confidence, adjust, nonresponse, power, waves
-        As in :func:`wave_changes`.
+        As in :func:`wave_changes`. ``data`` may also be an Ibis table (any backend), a DuckDB
+        relation or a :class:`nps_kit.sources.SourceResponses`: the counts per (wave, segment)
+        and the 3 x 3 transition tables of matched respondents are then computed in the engine
+        (:mod:`nps_kit.counting`) and the same tables come back.
     interval_method : str, optional
         Interval method of the per-wave tables (any of :data:`nps_kit.intervals.METHODS`);
         default ``method``.
@@ -788,7 +802,12 @@ def compare_waves(
     check_option("method", method, COMPARE_METHODS)
     check_option("interval_method", interval_method, METHODS)
     by_list = _as_list(by)
-    prep = _prepare(data, score, wave, id, by_list, nonresponse, waves)
+    if isinstance(data, pd.DataFrame):
+        prep = _prepare(data, score, wave, id, by_list, nonresponse, waves)
+    else:  # an Ibis table, DuckDB relation or read source: counts and transitions from the engine
+        from nps_kit.counting import prepare_waves
+
+        prep = prepare_waves(data, score, wave, id, by_list, nonresponse, waves, baseline)
     check_option("adjust", adjust, ADJUST_METHODS)
     confidence = check_confidence(confidence)
     order = prep.order

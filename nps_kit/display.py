@@ -120,7 +120,10 @@ _NAMED_FORMATS: dict[str, str] = {
                      "weighted_ci_high", "nps_ci_low", "nps_ci_high", "margin",
                      "nps_margin_at_classic_n", "revenue_weighted_nps", "nps_1", "nps_2"],
                     "points"),
-    **dict.fromkeys(["adjustment", "difference"], "change"),
+    **dict.fromkeys(["adjustment", "difference", "previous eNPS", "current eNPS"], "change"),
+    # the eNPS display tables (nps_kit.enps.format_table) arrive as text; named here so their
+    # number columns stay right aligned
+    **dict.fromkeys(["eNPS", "interval"], "points"), "headcount": "count", "p-value": "p-value",
     **dict.fromkeys(["detractors", "passives", "promoters", "moved", "respondents", "customers",
                      "comments", "count", "rows"], "count"),
     **dict.fromkeys(["share", "row_share", "response_rate", "churn_rate", "churn_ci_low",
@@ -150,6 +153,8 @@ LABELS: dict[str, str] = {
     "nps_margin_at_classic_n": "NPS margin at classic n",
     "margin": "Margin (points)", "from_category": "From category", "to_category": "To category",
     "row_share": "Share of first-wave category", "weighted_nps": "Revenue-weighted NPS",
+    "weighted": "Revenue-weighted", "p_holm": "Holm-adjusted p-value",
+    "min_revenue": "Smallest revenue", "max_revenue": "Largest revenue",
 }
 """Reader labels of the kit's column names (others: words, first one capitalised, NPS/LTV in
 capitals)."""

@@ -257,7 +257,8 @@ class ENPSReport:
 def format_table(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     """Text version of a report table for people.
 
-    eNPS is signed, the interval in brackets, shares and participation in %. A suppressed row
+    eNPS is signed, the interval written "low to high", shares and participation in % with one
+    decimal, counts with thousands separators. A suppressed row
     shows its reason in the ``n`` column ("fewer than 5 answers", or
     :data:`COMPLEMENTARY_LABEL`) and "suppressed" in every other number column: never a zero or
     a blank.
@@ -273,16 +274,16 @@ def format_table(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
 
     f = f"{{:+.{decimals}f}}"
     show = {c: table[c].to_numpy() for c in group_cols}
-    show["n"] = text(table["n"], lambda v: f"{int(v)}", reason)
+    show["n"] = text(table["n"], lambda v: f"{int(v):,}", reason)
     if "headcount" in table.columns:
-        show["headcount"] = [f"{int(v)}" if pd.notna(v) else "n/a" for v in table["headcount"]]
-        show["participation"] = text(table["participation"], lambda v: f"{100 * v:.0f} %")
+        show["headcount"] = [f"{int(v):,}" if pd.notna(v) else "n/a" for v in table["headcount"]]
+        show["participation"] = text(table["participation"], lambda v: f"{100 * v:.1f}%")
     show["eNPS"] = text(table["enps"], f.format)
     pairs = zip(table["ci_low"].to_numpy(), table["ci_high"].to_numpy())
-    interval = [f"[{f.format(lo)}, {f.format(hi)}]" if pd.notna(lo) else "n/a" for lo, hi in pairs]
+    interval = [f"{f.format(lo)} to {f.format(hi)}" if pd.notna(lo) else "n/a" for lo, hi in pairs]
     show["interval"] = np.where(hidden, "suppressed", np.array(interval, dtype=object))
     for c, label in (("promoter_share", "promoters"), ("detractor_share", "detractors")):
-        show[label] = text(table[c], lambda v: f"{100 * v:.0f} %")
+        show[label] = text(table[c], lambda v: f"{100 * v:.1f}%")
     return pd.DataFrame(show, index=table.index)
 
 

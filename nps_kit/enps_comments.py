@@ -200,7 +200,8 @@ def comments_html(comments: pd.DataFrame) -> str:
 
 
 def theme_share_table(themes: pd.DataFrame) -> pd.DataFrame:
-    """Wide view of :func:`enps_themes`: one row per group, one column per theme, share in %.
+    """Wide view of :func:`enps_themes`: one row per group, one column per theme, share in %
+    (one decimal).
 
     The last column, ``comments``, is the number of comments the shares are taken of.
     """
@@ -211,7 +212,7 @@ def theme_share_table(themes: pd.DataFrame) -> pd.DataFrame:
         group_cols = ["group"]
     order = list(dict.fromkeys(themes["theme"]))
     wide = themes.pivot_table(index=group_cols, columns="theme", values="share", sort=True)
-    wide = (100 * wide[order]).round(0).astype("Int64").astype(str) + " %"
+    wide = (100 * wide[order]).map(lambda v: f"{v:.1f}%" if pd.notna(v) else "n/a")
     wide["comments"] = themes.groupby(group_cols)["n"].first()
     wide.columns.name = None
     return wide.reset_index()

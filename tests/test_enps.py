@@ -315,7 +315,7 @@ def test_theme_share_table_is_the_wide_form_of_the_shares():
     themes = enps_themes(r, data, "comment", by="department")
     wide = theme_share_table(themes).set_index("department")
     row = themes[(themes["department"] == "Sales") & (themes["theme"] == "workload")].iloc[0]
-    assert wide.loc["Sales", "workload"] == f"{round(100 * row['share'])} %"
+    assert wide.loc["Sales", "workload"] == f"{100 * row['share']:.1f}%"
     assert wide.loc["Sales", "comments"] == row["n"]
     assert "Legal" not in wide.index
 

@@ -215,7 +215,7 @@ class LoadedResponses:
         return self.summary.to_html(index=False)
 
 
-def _problem_rows(frame, score, id, wave, check_scale, file_label, first_row):
+def _problem_rows(frame, score, id, wave, check_scale, file_label, first_row, question=""):
     """Rows with problems as (position, column, value, reason) arrays, and whole-column errors."""
     parsed = parse_scores(frame[score])
     positions = [np.flatnonzero(parsed.invalid)]
@@ -228,6 +228,8 @@ def _problem_rows(frame, score, id, wave, check_scale, file_label, first_row):
         hints = []
         if _ONE_TO_TEN.search(score):
             hints.append(f"the column name {score!r} says 1-10")
+        elif question and _ONE_TO_TEN.search(question):
+            hints.append(f"the question {question!r} says 1-10")
         if 1 in parsed.labels:
             hints.append(f"the value 1 is labelled {parsed.labels[1]!r} (the end of the scale)")
         if hints:
@@ -336,7 +338,9 @@ def read_responses(
         raise DataError(_missing_score_message(frame.columns, score, label))
     require_columns(frame, [score, id, wave, *(columns or [])], label)
     first_row = _first_row(resolve_path(path)) if layout is None else layout.first_row
-    pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label, first_row)
+    question = None if layout is None else layout.question(score)
+    pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label,
+                                                     first_row, question or "")
     report = pd.DataFrame({
         "file": label, "row": pos + first_row, "column": cols,
         "value": [None if pd.isna(v) else str(v) for v in vals], "reason": reasons,
@@ -362,5 +366,5 @@ def read_responses(
         rows_kept=int(keep.sum()), rows_dropped=dropped, nonrespondents=nonresp,
         id=id, wave=wave, notes=layout_notes + keys.notes,
         layout="plain" if layout is None else layout.name,
-        question=None if layout is None else layout.question(score),
+        question=question,
     )

@@ -179,6 +179,18 @@ def test_choice_text_without_numbers_is_refused(tmp_path):
     assert "without guessing" in msg and "numeric values" in msg and "'Q1'" in msg
 
 
+def test_one_to_ten_question_text_is_refused(tmp_path):
+    text = QUALTRICS.read_text(encoding="utf-8").replace(
+        NPS_Q + ",", "On a scale of 1-10, how likely is it that you would recommend Acme?,", 1)
+    text = text.replace(",0,1,Billing", ",1,1,Billing")  # nobody chose 0
+    p = tmp_path / "one_to_ten.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_responses(p, "Q1", errors="drop")
+    msg = str(err.value)
+    assert "1-10 scale" in msg and "On a scale of 1-10" in msg and "'Q1'" in msg
+
+
 def test_surveymonkey_flattened_names():
     frame = read_table(MONKEY)
     cols = list(frame.columns)

@@ -254,6 +254,15 @@ def test_plain_file_takes_the_plain_path():
         read_responses(PLAIN, "sco")  # no matching by part of a name in a plain table
 
 
+@pytest.mark.parametrize("name", ["stackoverflow2018_recommend_sample.csv", "biont_recommend_counts.csv"])
+def test_real_files_stay_plain(name):
+    from paths import REALDATA
+
+    path = REALDATA / name
+    assert detect_layout(path)[0] == "plain"
+    pd.testing.assert_frame_equal(read_table(path), pd.read_csv(path))
+
+
 @pytest.mark.parametrize("path,export,needle", [
     (PLAIN, "qualtrics", "ImportId"),
     (GOOGLE, "surveymonkey", "Respondent ID"),

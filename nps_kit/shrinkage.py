@@ -39,17 +39,25 @@ interval of zero width.
 
 Posterior and outputs
 ---------------------
-Given alpha, group g's posterior is Dirichlet(alpha + x_g). The shrunk NPS is its exact
-posterior mean 100 (alpha_p + x_gp - alpha_d - x_gd) / (A + n_g); the weight on the prior mean,
-A / (A + n_g), is ``shrinkage_weight``. The equal-tailed interval and the rank statistics come
-from seeded posterior draws (each draw: three gamma variates per group, normalised): ``p_best``
-and ``p_worst`` are the shares of draws in which the group has the highest / lowest NPS of all
-groups, ``rank_low`` and ``rank_high`` the equal-tailed interval of its rank (1 = best). The
-intervals treat alpha as known (the usual empirical-Bayes plug-in; Morris 1983), so with few
-groups they are slightly too narrow; the tests check coverage by simulation.
+Given alpha, group g's posterior is Dirichlet(alpha + x_g), with mean
+100 (alpha_p + x_gp - alpha_d - x_gd) / (A + n_g) for the NPS and weight A / (A + n_g) on the
+prior mean. Plain empirical Bayes ("plug-in") fixes alpha at its fit, which ignores that A is
+estimated and gives too narrow intervals when groups differ little (Morris 1983). By default
+(``uncertainty="concentration"``) the prior mean stays at its fit and A is integrated over: a
+grid of 161 values of log A from :data:`MIN_CONCENTRATION` to N, weighted by the marginal
+likelihood times p(A) ~ A^(-3/2) (the hyperprior of Gelman et al. 2013, section 5.3, for the
+beta-binomial model, written for the concentration). ``nps_shrunk`` and ``shrinkage_weight``
+are then exact posterior means over the grid; the equal-tailed interval and the rank statistics
+come from seeded posterior draws (a grid value of A per draw, then three gamma variates per
+group, normalised): ``p_best`` and ``p_worst`` are the shares of draws in which the group has
+the highest / lowest NPS of all groups, ``rank_low`` and ``rank_high`` the equal-tailed
+interval of its rank (1 = best). The tests check coverage by simulation (within 1.5 points of
+95 % with 30 groups; about 92.6 % in a hard case of 25 groups that differ little).
 
 References
 ----------
+Gelman, A., Carlin, J. B., Stern, H. S., Dunson, D. B., Vehtari, A. and Rubin, D. B. (2013).
+Bayesian Data Analysis, 3rd ed. CRC Press (section 5.3, hierarchical beta-binomial model).
 Minka, T. P. (2000). Estimating a Dirichlet distribution. Technical report, MIT (sections on
 the Polya distribution: likelihood, gradient and fixed-point fit).
 Morris, C. N. (1983). Parametric empirical Bayes inference: theory and applications. JASA 78,
@@ -399,14 +407,16 @@ class ShrinkageResult:
 
 
 def _notes(prior: DirichletPrior, table: pd.DataFrame, by: list[str], confidence: float,
-           seed, n_draws: int) -> tuple[str, ...]:
+           seed, n_draws: int, uncertainty: str = "concentration") -> tuple[str, ...]:
     a = prior.alpha
     lines = [
         f"Empirical-Bayes shrinkage ({prior.prior} prior, Dirichlet-multinomial fitted by maximum "
         f"marginal likelihood over {prior.groups} groups): prior Dirichlet({a[0]:.3g}, {a[1]:.3g}, "
         f"{a[2]:.3g}), worth {prior.concentration:.3g} answers, prior mean NPS {prior.prior_nps:+.1f}; "
         f"{confidence:.0%} intervals and rank probabilities from {n_draws:,} posterior draws "
-        f"(seed {seed})."
+        f"(seed {seed}), "
+        + ("averaged over the uncertainty in the prior's weight." if uncertainty == "concentration"
+           else "with the prior fixed at its fit (plug-in).")
     ]
     if prior.at_bound:
         lines.append("The groups differ no more than chance would make them: the fit pools them "
@@ -428,6 +438,7 @@ def shrink_table(
     prior: str = "overall-shares",
     confidence: float = 0.95,
     *,
+    uncertainty: str = "concentration",
     seed: int | None = 0,
     n_draws: int = 10_000,
     counts: Sequence[str] = ("detractors", "passives", "promoters"),
@@ -442,6 +453,8 @@ def shrink_table(
         Group columns (used in the notes).
     prior : {"overall-shares", "full"}
     confidence : float
+    uncertainty : {"concentration", "plug-in"}
+        See :func:`shrink_counts`.
     seed, n_draws
         Posterior draws (reproducible: same inputs and seed give the same numbers).
     counts : three column names
@@ -463,15 +476,16 @@ def shrink_table(
     missing = [c for c in [*by_list, *counts] if c not in table.columns]
     if missing:
         raise DataError(f"column(s) {missing} not found; the table has columns {list(table.columns)}")
-    res = shrink_counts(table[list(counts)].to_numpy(dtype=float), prior, confidence, seed=seed,
-                        n_draws=n_draws)
+    res = shrink_counts(table[list(counts)].to_numpy(dtype=float), prior, confidence,
+                        uncertainty=uncertainty, seed=seed, n_draws=n_draws)
     out = table.reset_index(drop=True).assign(**{c: res[c] for c in SHRINK_COLUMNS})
     for c in ("rank", "rank_low", "rank_high"):
         out[c] = pd.array(np.where(np.isnan(res[c]), pd.NA, res[c]).tolist(), dtype="Int64")
     fitted = res["prior"]
     return ShrinkageResult(table=out, prior=fitted, confidence=confidence, seed=seed,
                            n_draws=int(n_draws),
-                           notes=_notes(fitted, out, by_list, confidence, seed, int(n_draws)))
+                           notes=_notes(fitted, out, by_list, confidence, seed, int(n_draws),
+                                        uncertainty))
 
 
 def shrink(

@@ -130,7 +130,7 @@ class Source:
         if self.relation is not None:
             return str(ibis.to_sql(expr, dialect="duckdb"))
         if self.backend is not None:
-            return str(self.backend.compile(expr))
+            return str(ibis.to_sql(expr, dialect=self.backend.name))
         return str(ibis.to_sql(expr))
 
     def rows_where(self, predicate: Callable[[ir.Table], ir.BooleanColumn], limit: int = 5) -> list[int]:

@@ -9,9 +9,11 @@ Layouts (as each tool's help pages describe its export):
 
 - ``qualtrics``: CSV with 3 header rows. Row 1 holds the column ids (``StartDate``,
   ``ResponseId``, ``Q1``, ``Q1_NPS_GROUP``), row 2 the question text, row 3 a JSON object per
-  column such as ``{"ImportId":"QID1"}``. Columns are named by their row-1 id. Qualtrics adds
-  ``<id>_NPS_GROUP`` to a Net Promoter question (1 detractor, 2 passive, 3 promoter): it is
-  never taken for the score.
+  column such as ``{"ImportId":"QID1"}``. Columns are named by their row-1 id. An export
+  without the import-id row (the legacy export, or row 3 deleted by hand) has 2 header rows
+  and is recognised by "Response ID" in row 2 under ``ResponseId`` (legacy ``V1``) in row 1.
+  Qualtrics adds ``<id>_NPS_GROUP`` to a Net Promoter question (1 detractor, 2 passive,
+  3 promoter): it is never taken for the score.
 - ``surveymonkey``: CSV or Excel with 2 header rows. Row 1 holds the question text, blank over
   the further columns of a multi-column question; row 2 the sub-answer (``Response``,
   ``Open-Ended Response``, a choice label, blank under the respondent columns). A column is
@@ -23,9 +25,9 @@ Layouts (as each tool's help pages describe its export):
 - ``plain``: anything else, read with one header row exactly as before.
 
 Detection (``export="auto"``) looks only at the first three rows and takes the first layout
-whose signature is there, in the order above: row 3 made of ``{"ImportId": ...}`` cells;
-``Respondent ID`` in row 1 with a blank cell under it in row 2; ``Timestamp`` first; ``#`` with
-a ``(UTC)`` date column. The layout used is said in one note. A layout can be forced
+whose signature is there, in the order above: row 3 made of ``{"ImportId": ...}`` cells (or
+"Response ID" in row 2 under ``ResponseId``); ``Respondent ID`` in row 1 with a blank cell
+under it in row 2; ``Timestamp`` first; ``#`` with a ``(UTC)`` date column. The layout used is said in one note. A layout can be forced
 (``export="qualtrics"``); a forced layout whose signature is absent is a DataError.
 """
 
@@ -157,8 +159,8 @@ def _width(rows: list[list[str]]) -> int:
     return max((len(r) for r in rows), default=0)
 
 
-def _qualtrics_signature(rows: list[list[str]]) -> str | None:
-    """Why the rows look like a Qualtrics export, or None."""
+def _import_id_row(rows: list[list[str]]) -> str | None:
+    """Why row 3 is Qualtrics' import-id row, or None."""
     if len(rows) < 3:
         return None
     cells = [c for c in rows[2] if c]
@@ -166,6 +168,28 @@ def _qualtrics_signature(rows: list[list[str]]) -> str | None:
     if cells and hits * 2 >= len(cells):
         return f'row 3 holds import ids ({hits} of {len(cells)} cells read {{"ImportId": ...}})'
     return None
+
+
+def _qualtrics_signature(rows: list[list[str]]) -> str | None:
+    """Why the rows look like a Qualtrics export, or None.
+
+    Either row 3 holds import ids (the current export), or, in an export without that row (the
+    legacy export, or row 3 deleted), row 2 reads "Response ID" under row 1's ``ResponseId``
+    (legacy: ``V1``).
+    """
+    why = _import_id_row(rows)
+    if why or len(rows) < 2:
+        return why
+    width = _width(rows)
+    for top, text in zip(_row(rows, 0, width), _row(rows, 1, width)):
+        if top.lower() in ("responseid", "v1") and text.lower().replace(" ", "") == "responseid":
+            return (f"row 2 reads {text!r} under {top!r} in row 1 (question text under column "
+                    "ids; no import-id row)")
+    return None
+
+
+def _qualtrics_header_rows(rows: list[list[str]]) -> int:
+    return 3 if _import_id_row(rows) else 2
 
 
 def _surveymonkey_signature(rows: list[list[str]]) -> str | None:
@@ -198,7 +222,8 @@ def _typeform_signature(rows: list[list[str]]) -> str | None:
 _SIGNATURES = (("qualtrics", _qualtrics_signature), ("surveymonkey", _surveymonkey_signature),
                ("google-forms", _google_signature), ("typeform", _typeform_signature))
 _WHAT_IS_MISSING = {
-    "qualtrics": 'row 3 of a Qualtrics export holds {"ImportId": ...} cells',
+    "qualtrics": 'row 3 of a Qualtrics export holds {"ImportId": ...} cells (in an export '
+                 "without that row, row 2 reads 'Response ID' under 'ResponseId')",
     "surveymonkey": "row 1 of a SurveyMonkey export has 'Respondent ID' with a blank sub-answer "
                     "cell under it in row 2",
     "google-forms": "the first column of a Google Forms export is 'Timestamp'",
@@ -209,6 +234,8 @@ _HEADER_ROWS = {"qualtrics": 3, "surveymonkey": 2, "google-forms": 1, "typeform"
 _DESCRIPTION = {
     "qualtrics": "3 header rows: row 1 column ids, row 2 question text, row 3 import ids; "
                  "records from row 4; columns named by their id",
+    "qualtrics-2": "2 header rows: row 1 column ids, row 2 question text (no import-id row); "
+                   "records from row 3; columns named by their id",
     "surveymonkey": "2 header rows: row 1 question text, row 2 sub-answer; records from row 3; "
                     "columns named by their question, with ' - <sub-answer>' for the further "
                     "columns of a multi-column question",
@@ -379,14 +406,17 @@ def read_export(path: str | Path, layout: str, reason: str, sheet: str | int | N
     shown = file or str(path)
     suffix = p.suffix.lower()
     how = "detected: " + reason if reason != "as asked" else f"as asked with export={layout!r}"
-    note = f"read as a {_TOOL[layout]} export ({_DESCRIPTION[layout]}; {how})"
-    if _HEADER_ROWS[layout] == 1:
+    k = _HEADER_ROWS[layout]
+    if layout == "qualtrics":
+        k = _qualtrics_header_rows(_head_rows(p, suffix, sheet, n=3) or [])
+    description = _DESCRIPTION["qualtrics-2" if layout == "qualtrics" and k == 2 else layout]
+    note = f"read as a {_TOOL[layout]} export ({description}; {how})"
+    if k == 1:
         if frame is None:
             raise ValueError("the one-header layouts are read the plain way first")
         cols = tuple(str(c) for c in frame.columns)
         return frame, ExportLayout(layout, 1, cols, cols, ("",) * len(cols), ("",) * len(cols),
                                    (), note)
-    k = _HEADER_ROWS[layout]
     rows = _head_rows(p, suffix, sheet, n=k) or []
     width = _width(rows)
     maker = _qualtrics_columns if layout == "qualtrics" else _surveymonkey_columns

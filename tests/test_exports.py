@@ -115,6 +115,19 @@ def test_qualtrics_columns_are_ids_and_questions_are_kept():
     assert layout.derived == ("Q1_NPS_GROUP",)
 
 
+def test_qualtrics_without_the_import_id_row(tmp_path):
+    lines = QUALTRICS.read_text(encoding="utf-8").splitlines(keepends=True)
+    import_row = next(i for i, line in enumerate(lines) if line.startswith('"{""ImportId'))
+    p = tmp_path / "two_rows.csv"
+    p.write_text("".join(lines[:import_row] + lines[import_row + 1:]), encoding="utf-8")
+    loaded = read_responses(p, "recommend", errors="drop")
+    assert loaded.layout == "qualtrics" and loaded.score == "Q1"
+    assert loaded.notes[0].startswith("read as a Qualtrics export (2 header rows")
+    assert "'Response ID' under 'ResponseId'" in loaded.notes[0]
+    assert loaded.report["row"].tolist() == [hand_count(QUALTRICS, 3, 17)[2][0] - 1]  # one row less
+    assert tuple(counts(loaded.data["Q1"].dropna())) == hand_count(QUALTRICS, 3, 17)[0]
+
+
 def test_qualtrics_nps_group_is_never_the_score():
     for name in ("recommend", NPS_Q, NPS_Q.upper(), "Q1"):
         loaded = read_responses(QUALTRICS, name, errors="drop")

@@ -309,10 +309,10 @@ def detect_layout(path: str | Path, export: str = "auto", sheet: str | int | Non
                  else "it looks like a plain table with one header row")
         first = ", ".join(repr(c) for c in _row(rows, 0, _width(rows))[:6])
         raise DataError(
-            f"{shown}: read as a {_TOOL[export]} export was asked (export={export!r}; CLI "
-            f"--export {export}), but {_WHAT_IS_MISSING[export]} and this file does not have "
-            f"that ({looks}; row 1 begins {first}). Use --export auto to detect the layout, or "
-            "--export plain for a table with one header row."
+            f"{shown}: export={export!r} (CLI --export {export}) asks to read a "
+            f"{_TOOL[export]} export, but {_WHAT_IS_MISSING[export]} and this file does not "
+            f"have that ({looks}; row 1 begins {first}). Use --export auto to detect the "
+            "layout, or --export plain for a table with one header row."
         )
     return export, "as asked"
 

@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "enps": ("nps_kit.cli.enps", "employee NPS by group with anonymity protection"),
     "ltv": ("nps_kit.cli.ltv", "NPS categories against LTV and churn"),
     "themes": ("nps_kit.cli.themes", "code open answers into themes and compare them by category"),
+    "trend": ("nps_kit.cli.trend", "NPS by wave on a control chart: limits, runs and a fitted trend"),
+    "drivers": ("nps_kit.cli.drivers", "key drivers: change in NPS points per attribute (multinomial logit)"),
 }
 
 

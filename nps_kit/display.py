@@ -153,7 +153,7 @@ LABELS: dict[str, str] = {
     "nps_margin_at_classic_n": "NPS margin at classic n",
     "margin": "Margin (points)", "from_category": "From category", "to_category": "To category",
     "row_share": "Share of first-wave category", "weighted_nps": "Revenue-weighted NPS",
-    "weighted": "Revenue-weighted", "p_holm": "Holm-adjusted p-value",
+    "weighted": "Revenue-weighted", "p_holm": "Holm-adjusted p-value", "t": "t",
     "min_revenue": "Smallest revenue", "max_revenue": "Largest revenue",
 }
 """Reader labels of the kit's column names (others: words, first one capitalised, NPS/LTV in

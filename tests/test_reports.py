@@ -31,6 +31,7 @@ from nps_kit.record import (
 )
 from nps_kit.reports import recorded_results
 from nps_kit.selection import select_wave
+from tests.report_checks import assert_reader_tables
 from nps_kit.templates_catalog import (
     check_parameters, coerce_parameter, find_template, list_templates, load_template,
     parse_parameters,
@@ -367,6 +368,13 @@ def test_nps_report_html_shows_no_code_and_no_identifiers(nps_report_run):
     tokens = set(re.findall(r"[\w.@+-]+", text))
     assert not tokens & set(ids)
     assert privacy_problems(page) == [] and "<script" not in page.lower()
+    # tables for readers: rounded, labelled, settings stated once, no index, no NaN
+    assert_reader_tables(page, min_tables=3)
+    results = recorded_results(nps_report_run)
+    assert "95% interval" in text and "Detractor share" in text and "detractor_share" not in text
+    assert f"{results['ci'][0]:.1f} to {results['ci'][1]:.1f}" in text
+    assert text.count("Method: adjusted-wald") == 2  # overall and by segment, once each
+    assert repr(results["nps"]) not in text  # full precision only in the JSON
 
 
 # --------------------------------------------------------------------------- demo runner

@@ -14,6 +14,7 @@ from nps_kit.export import visible_text
 from nps_kit.io import read_table
 from nps_kit.reports import run_template
 from tests.paths import REPO
+from tests.report_checks import assert_reader_tables
 
 TEMPLATE = REPO / "templates" / "abc_segmentation.ipynb"
 
@@ -57,6 +58,10 @@ def test_demo_run_writes_the_call_list_and_keeps_it_out_of_the_html(tmp_path):
     page = result.html.read_text(encoding="utf-8")
     text = visible_text(page)
     assert "call_list.csv" in text
+    assert_reader_tables(page, min_tables=8)
+    # the low-response warning is a styled note, not a stderr line
+    assert 'role="note"' in page and "class(es) C" in text and "NPSKitWarning" not in page
+    assert f"{res['revenue_at_risk']['amount']:,.0f}" in text  # money: whole units, separators
     # names and e-mail addresses (with spaces or @, so never inside image data) nowhere in the page
     for value in pd.concat([calls["contact_name"], calls["contact_email"], calls["company"]]).unique():
         assert value not in page

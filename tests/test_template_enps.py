@@ -10,9 +10,11 @@ import nbformat
 import pytest
 
 from nps_kit.enps import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, enps_report, primary_reason
+from nps_kit.enps_comments import enps_comments
 from nps_kit.export import notebook_to_html, privacy_problems, visible_text
 from nps_kit.io import read_table
 from nps_kit.record import private_from_notebook
+from tests.report_checks import assert_reader_tables
 
 NAMES = ["Priya Raman", "Tom Becker", "Ana Sousa", "Jonas Weber", "Maya Chen", "Omar Haddad"]
 GROUPINGS = ["department", "location", "tenure_band", ["department", "location"]]
@@ -62,6 +64,12 @@ def test_recorded_results_match_the_module(run_template, tmp_path):
         assert name not in text and name.split()[0] not in text
     assert "@" not in text and "E0001" not in text and "respondent_id" not in text
     assert "How anonymity is protected" in text and "fewer than 5 answers" in text
+    assert_reader_tables(page, min_tables=10)
+    assert "95% interval" in text
+    # quoted comments are in full (redacted), never cut
+    quoted = enps_comments(report, data, "comment", by="department", names=NAMES, per_group=3)
+    longest = max(quoted["comment"], key=len)
+    assert len(longest) > 50 and html.escape(longest, quote=False) in page
     # every table row of a suppressed group shows only its labels, the headcount and the reason
     by_dept = report.table("department").set_index("department")
     assert COMPLEMENTARY_LABEL in text and "..." not in text  # no truncated cells

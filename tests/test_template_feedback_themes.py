@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from nps_kit.io import read_table
-from nps_kit.themes import coding_summary, theme_lift
+from nps_kit.redact import load_names
+from nps_kit.themes import coding_summary, example_comments, theme_lift
+from tests.report_checks import assert_reader_tables
 
 
 def visible_text(nb_path) -> str:
@@ -23,6 +25,21 @@ def visible_text(nb_path) -> str:
             data = out.get("data", {})
             parts.extend(str(data.get(k, "")) for k in ("text/plain", "text/html", "text/markdown"))
     return "\n".join(parts)
+
+
+def _report_page(nb_path):
+    """The shareable HTML of an executed template, as ``nps-kit run`` writes it."""
+    from nps_kit.export import notebook_to_html
+    from nps_kit.record import private_from_notebook
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    return notebook_to_html(nb, private_values=private_from_notebook(nb))
+
+
+def _visible(page):
+    from nps_kit.export import visible_text as text_of
+
+    return text_of(page)
 
 
 def test_defaults_run_on_the_demo_data(run_template, tmp_path):
@@ -44,6 +61,18 @@ def test_defaults_run_on_the_demo_data(run_template, tmp_path):
     text = visible_text(nb_path)
     assert "@example" not in text
     assert not any(rid in text for rid in demo["respondent_id"].head(200))
+    page = _report_page(nb_path)
+    assert_reader_tables(page, min_tables=8)
+    # the example comments are shown in full and redacted (the report's own parameters)
+    shown = example_comments(demo, "comment", score="score", n=2, seed=0,
+                             names=load_names("demo:customers.csv", "contact_name"))
+    longest = sorted(shown["comment"], key=len)[-3:]
+    assert min(len(c) for c in longest) > 50  # pandas would have cut these at 50 characters
+    import html
+    for comment in longest:
+        assert html.escape(comment, quote=False) in page
+    assert any("[email]" in c or "[phone]" in c or "[name]" in c for c in shown["comment"])
+    assert "@" not in _visible(page)
 
 
 def test_own_file_codebook_and_redaction(run_template, tmp_path):

@@ -49,6 +49,13 @@ def test_defaults_run_and_record(run_template, tmp_path):
     visible = json.dumps([o.get("data", {}).get("text/html", "") + str(o.get("data", {}).get("text/plain", ""))
                           for c in nb.cells for o in c.get("outputs", [])])
     assert "C00192" not in visible
+    from nps_kit.export import notebook_to_html
+    from nps_kit.record import private_from_notebook
+    from tests.report_checks import assert_reader_tables
+
+    page = notebook_to_html(nb, private_values=private_from_notebook(nb))
+    assert_reader_tables(page, min_tables=10)
+    assert f"{res['categories'][0]['mean_ltv']:,.0f}" in page  # money: whole units, separators
 
 
 def test_wave_window_and_ols(run_template, tmp_path):

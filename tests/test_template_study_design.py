@@ -53,6 +53,13 @@ def test_default_run_on_demo_data(run_template, tmp_path):
     nb = nbformat.read(nb_path, as_version=4)
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) == 2
+    from nps_kit.export import notebook_to_html
+    from nps_kit.record import private_from_notebook
+    from tests.report_checks import assert_reader_tables
+
+    page = notebook_to_html(nb, private_values=private_from_notebook(nb))
+    assert_reader_tables(page, min_tables=6)
+    assert f"{results['invitations']:,}" in page
 
 
 def test_run_with_literal_inputs(run_template, tmp_path):

@@ -65,6 +65,20 @@ def test_template_on_demo_data(run_template, tmp_path):
     visible = "\n".join(texts)
     ids = data["respondent_id"].drop_duplicates()
     assert not any(i in visible for i in ids)
+    from nps_kit.export import notebook_to_html, visible_text
+    from nps_kit.record import private_from_notebook
+    from tests.report_checks import assert_reader_tables
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    page = notebook_to_html(nb, private_values=private_from_notebook(nb))
+    assert_reader_tables(page, min_tables=9)
+    text = visible_text(page)
+    # every column of the 22-column change table is there; the question wording in full
+    for label in ("n in both", "Adjusted change", "Detectable change", "Adjusted p-value", "z"):
+        assert f">{label}</th>" in page
+    question = next(f["to_value"] for f in res["protocol_flags"] if f["field"] == "question")
+    assert len(question) > 50 and question in text
+    assert "Design: overlap" in text and "p-value adjustment: holm" in text
 
 
 def test_template_one_file_per_wave_without_optional_columns(run_template, tmp_path):

@@ -11,10 +11,10 @@ from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add
                                 add_id_option, add_json_option, add_score_option, add_wave_options,
                                 load_notes, load_summary, say, wave_column)
 from nps_kit.compare import ADJUST_METHODS, COMPARE_METHODS
+from nps_kit.cli.engine import add_engine_option, read_for_command
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.errors import DataError
 from nps_kit.intervals import METHODS
-from nps_kit.io import read_responses
 from nps_kit.waves import compare_waves, describe_changes
 
 SHOWN = ["from", "to", "design", "n_matched", "delta", "estimate", "ci_low", "ci_high", "p_value",
@@ -42,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also test equivalence within +-M NPS points (two one-sided tests, "
                              "Schuirmann 1987): adds p_equivalence and the verdict equivalence")
     add_errors_options(parser)
+    add_engine_option(parser)
     add_json_option(parser)
 
 
@@ -51,22 +52,21 @@ def _wave_text(frame: pd.DataFrame, wave: str) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     wave, optional = wave_column(args)
-    loaded = read_responses(args.file, args.score_column, id=args.id_column, wave=wave,
-                            errors=args.errors, columns=args.by, wave_optional=optional,
-                            export=args.export)
+    loaded, data, engine = read_for_command(args, id=args.id_column, wave=wave,
+                                            wave_optional=optional, columns=args.by)
     if loaded.wave is None:
         raise DataError(
             f"{args.file}: a comparison needs waves, and the file has no wave column"
             + (f" {wave!r}" if wave else "") + f" (columns: {', '.join(map(repr, loaded.data.columns))}). "
             "Name the column that holds the wave of each answer with --wave-column COL."
         )
-    notes = load_notes("compare", loaded, args)
+    notes = [*load_notes("compare", loaded, args), engine]
     test_method = args.method if args.method in COMPARE_METHODS else "adjusted-wald"
     if test_method != args.method:
         notes.append(f"changes are tested with adjusted-wald ({args.method} is used for the "
                      "per-wave intervals only)")
     result = compare_waves(
-        loaded.data, loaded.score, loaded.wave, id=loaded.id, by=args.by or None,
+        data, loaded.score, loaded.wave, id=loaded.id, by=args.by or None,
         baseline=args.baseline, method=test_method, confidence=args.confidence,
         adjust=args.adjust, interval_method=args.method,
     )

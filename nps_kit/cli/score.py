@@ -7,9 +7,9 @@ import argparse
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_export_option,
                                 add_id_option, add_json_option, add_score_option, add_wave_options,
                                 load_notes, load_summary, say, wave_column)
+from nps_kit.cli.engine import add_engine_option, read_for_command
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
-from nps_kit.io import read_responses
 from nps_kit.scores import NONRESPONSE_POLICIES
 from nps_kit.summary import summarize
 
@@ -37,19 +37,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "fitted too (full)")
     parser.add_argument("--no-scale-check", action="store_true",
                         help="do not stop on data that looks like a 1-10 scale")
+    add_engine_option(parser)
     add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     wave, wave_optional = wave_column(args)
-    loaded = read_responses(
-        args.file, args.score_column, id=args.id_column, wave=wave, errors=args.errors,
-        columns=args.by, check_scale=not args.no_scale_check, wave_optional=wave_optional,
-        export=args.export,
-    )
-    notes = load_notes("score", loaded, args)
+    loaded, data, engine = read_for_command(
+        args, id=args.id_column, wave=wave, wave_optional=wave_optional, columns=args.by,
+        check_scale=not args.no_scale_check)
+    notes = [*load_notes("score", loaded, args), engine]
     table = summarize(
-        loaded.data, score=loaded.score, by=args.by or None, method=args.method,
+        data, score=loaded.score, by=args.by or None, method=args.method,
         confidence=args.confidence, nonresponse=args.nonresponse, seed=args.seed,
     )
     nonrespondents = int(table["nonrespondents"].sum())

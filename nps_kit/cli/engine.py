@@ -1,0 +1,75 @@
+"""``--engine auto|pandas|duckdb``: where ``nps-kit score`` and ``nps-kit compare`` count.
+
+``pandas`` reads the file into memory (:func:`nps_kit.io.read_responses`); ``duckdb`` counts it
+where it lies (:func:`nps_kit.sources.read_source`), with memory that does not grow with the
+number of rows; ``auto`` (default) picks DuckDB for a Parquet glob or folder, a
+``duckdb:FILE.duckdb:TABLE`` source or a file of 100 MiB or more
+(:data:`nps_kit.sources.AUTO_DUCKDB_BYTES`), pandas otherwise. The same strict rules and the same
+results hold either way; the output says which engine counted, and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from nps_kit.errors import ParameterError
+from nps_kit.sources import AUTO_DUCKDB_BYTES, CSV_SUFFIXES, ENGINES, choose_engine, engine_note
+
+
+def add_engine_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--engine`` option."""
+    parser.add_argument(
+        "--engine", default="auto", choices=ENGINES,
+        help="where to count: pandas (in memory), duckdb (in place, memory independent of the "
+             "number of rows; also reads a Parquet glob, a Parquet folder or "
+             "duckdb:FILE.duckdb:TABLE) or auto (default: duckdb for those sources and for files "
+             f"of {AUTO_DUCKDB_BYTES // 2**20} MiB or more, else pandas)")
+
+
+def _export_layout(args: argparse.Namespace) -> tuple[str, str]:
+    """The survey-tool layout of a single CSV/Excel file ("plain" for the other sources)."""
+    from nps_kit.exports import detect_layout
+    from nps_kit.io import resolve_path
+
+    text = str(args.file)
+    export = getattr(args, "export", "auto")
+    if text.startswith("duckdb:") or any(ch in text for ch in "*?["):
+        return "plain", "not a single file"
+    path = resolve_path(text)
+    if not path.is_file() or path.suffix.lower() not in CSV_SUFFIXES:
+        return "plain", "not a CSV file"
+    return detect_layout(path, export, file=text)
+
+
+def read_for_command(args: argparse.Namespace, *, id, wave, wave_optional: bool, columns,
+                     check_scale: bool = True):
+    """Read the command's responses with the engine asked for.
+
+    Returns
+    -------
+    (loaded, data, note)
+        ``loaded`` has the row accounting and report (LoadedResponses or SourceResponses);
+        ``data`` is what summarize / compare_waves take (the DataFrame, or the counted source);
+        ``note`` is the sentence saying which engine counted and why.
+    """
+    from nps_kit.io import read_responses
+    from nps_kit.sources import read_source
+
+    engine, why = choose_engine(args.file, args.engine)
+    if engine == "duckdb":
+        layout, reason = _export_layout(args)
+        if layout != "plain":
+            if args.engine == "duckdb":
+                raise ParameterError(
+                    f"{args.file} is a {layout} export ({reason}); --engine duckdb reads plain "
+                    "tables (one header row): use --engine pandas, or export the data as a plain table")
+            engine, why = "pandas", f"a {layout} export is read by pandas"
+    if engine == "pandas":
+        loaded = read_responses(
+            args.file, args.score_column, id=id, wave=wave, errors=args.errors, columns=columns,
+            check_scale=check_scale, wave_optional=wave_optional,
+            export=getattr(args, "export", "auto"))
+        return loaded, loaded.data, f"engine: pandas ({why})"
+    loaded = read_source(args.file, args.score_column, id=id, wave=wave, by=columns,
+                         errors=args.errors, check_scale=check_scale, wave_optional=wave_optional)
+    return loaded, loaded, engine_note(loaded, why)

@@ -124,7 +124,7 @@ _NAMED_FORMATS: dict[str, str] = {
     # the eNPS display tables (nps_kit.enps.format_table) arrive as text; named here so their
     # number columns stay right aligned
     **dict.fromkeys(["eNPS", "interval"], "points"), "headcount": "count", "p-value": "p-value",
-    **dict.fromkeys(["detractors", "passives", "promoters", "moved", "respondents", "customers",
+    **dict.fromkeys(["n", "detractors", "passives", "promoters", "moved", "respondents", "customers",
                      "comments", "count", "rows"], "count"),
     **dict.fromkeys(["share", "row_share", "response_rate", "churn_rate", "churn_ci_low",
                      "churn_ci_high", "coded_share", "participation", "power", "alpha",

@@ -624,6 +624,13 @@ class Notes:
     def _repr_html_(self) -> str:
         return "".join(note(m).to_html() for m in self.messages)
 
+    def _ipython_display_(self) -> None:
+        """``display(notes)`` in a notebook: the notes, or no output at all when there are none."""
+        if self.messages:
+            from IPython.display import publish_display_data
+
+            publish_display_data({"text/html": self._repr_html_(), "text/plain": repr(self)})
+
     def __repr__(self) -> str:
         return "\n".join(str(note(m)) for m in self.messages)
 

@@ -209,3 +209,14 @@ def test_note_is_styled_and_escaped():
     page = note("Fewer than <5> answers", level="info").to_html()
     assert 'class="nkt-note nkt-info"' in page and "&lt;5&gt;" in page
     assert note("x")._repr_html_().count("Warning.") == 1
+
+
+def test_no_warnings_means_no_output_in_a_notebook():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    formatter = InteractiveShell.instance().display_formatter
+    with warning_notes() as warned:
+        pass
+    assert formatter.format(warned) == ({}, {})  # display(warned) publishes nothing
+    table, _ = formatter.format(show(summary_like()))
+    assert "95% interval" in table["text/html"] and "95% interval" in table["text/plain"]

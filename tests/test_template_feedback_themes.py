@@ -113,5 +113,6 @@ def test_own_file_codebook_and_redaction(run_template, tmp_path):
     assert "601 234" not in text and "kowalski@" not in text and "Nowak" not in text
     assert "[phone]" in text and "[email]" in text and "[name]" in text
     assert "nic do dodania" in text                     # the uncoded example is listed
+    assert_reader_tables(_report_page(nb_path), min_tables=6)
     assert not re.search(r"\bR[0-6]\b", text)           # ids never shown
     json.dumps(results)

@@ -89,7 +89,7 @@ def test_template_one_file_per_wave_without_optional_columns(run_template, tmp_p
         path = tmp_path / f"{wave}.csv"
         pd.DataFrame({"score": scores}).to_csv(path, index=False)
         files.append(str(path))
-    _, res = run_template(NAME, tmp_path, responses_file=";".join(files), id_column="",
+    nb_path, res = run_template(NAME, tmp_path, responses_file=";".join(files), id_column="",
                           segment_column="", channel_column="", comment_column="",
                           protocol_file="", baseline="W9", method="wald", confidence=0.9,
                           adjust="fdr_bh")
@@ -102,3 +102,11 @@ def test_template_one_file_per_wave_without_optional_columns(run_template, tmp_p
     assert got.loc[0, "delta"] == pytest.approx(first.delta) and got.loc[0, "se"] == pytest.approx(first.se)
     assert res["protocol_flags"] == [] and res["comparability_notes"] == []
     assert res["rows"][0]["rows_read"] == 450
+    from nps_kit.export import notebook_to_html, visible_text
+    from tests.report_checks import assert_reader_tables
+
+    page = notebook_to_html(nbformat.read(str(nb_path), as_version=4))
+    assert_reader_tables(page, min_tables=3)
+    # consecutive and baseline comparisons differ per row, so the column stays in the table
+    assert ">Comparison</th>" in page and "Comparison: " not in visible_text(page)
+    assert "Confidence: 90%" in visible_text(page) and ">90% interval</th>" in page

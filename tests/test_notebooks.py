@@ -32,7 +32,7 @@ def _demo_responses() -> pd.DataFrame:
 
 
 ALL = ["01_nps_basics", "02_precision_and_sample_size", "03_interval_methods", "04_pitfalls",
-       "05_score_to_action"]
+       "05_score_to_action", "06_beyond_significance"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -274,3 +274,66 @@ def test_05_score_to_action(run_template, tmp_path):
     assert "@example." not in visible
     assert not any(cid in visible for cid in cust["customer_id"].astype(str))
     assert not any(name in visible for name in cust["contact_name"].astype(str))
+
+
+def test_06_beyond_significance(run_template, tmp_path):
+    _, res = run_template(_nb("06_beyond_significance"), tmp_path)
+    margin, z1 = res["margin"], norm.ppf(0.95)
+    # 1. TOST by hand from the recorded counts (adjusted Wald: + (0.75, 1.5, 0.75) per wave)
+    for row in res["equivalence_scenarios"]:
+        c1 = np.array(row["counts_1"]) + [0.75, 1.5, 0.75]
+        c2 = np.array(row["counts_2"]) + [0.75, 1.5, 0.75]
+        n1, n2 = c1.sum(), c2.sum()
+        e1, e2 = (c1[2] - c1[0]) / n1, (c2[2] - c2[0]) / n2
+        v1, v2 = (c1[2] + c1[0]) / n1 - e1**2, (c2[2] + c2[0]) / n2 - e2**2
+        est, se = 100 * (e2 - e1), 100 * math.sqrt(v1 / n1 + v2 / n2)
+        p_eq = max(norm.sf((est + margin) / se), norm.cdf((est - margin) / se))
+        assert row["p_equivalence"] == pytest.approx(p_eq)
+        assert (row["tost_low"], row["tost_high"]) == pytest.approx((est - z1 * se, est + z1 * se))
+        p_change = 2 * norm.sf(abs(est) / se)
+        expect = "equivalent" if p_eq < 0.05 else ("changed" if p_change < 0.05 else "not shown equivalent")
+        assert row["verdict"] == expect
+    verdicts = {r["scenario"]: r["verdict"] for r in res["equivalence_scenarios"]}
+    assert verdicts["no change, small waves"] != "equivalent"      # 150 answers cannot show it
+    assert verdicts["real change of +12 points"] == "changed"
+    assert res["tost_coverage_reps"] >= 2000 and abs(res["tost_coverage"] - 0.90) < 0.015
+    # 2. shrinkage: every shrunk NPS lies between the store's raw NPS and the prior mean
+    stores = pd.DataFrame(res["stores"])
+    prior = res["prior"]["prior_nps"]
+    lo, hi = np.minimum(stores["nps"], prior), np.maximum(stores["nps"], prior)
+    assert ((stores["nps_shrunk"] >= lo - 1e-9) & (stores["nps_shrunk"] <= hi + 1e-9)).all()
+    small = stores.iloc[0]
+    assert (small["n"], small["promoters"], small["nps"]) == (6, 6, 100.0)
+    assert prior < small["nps_shrunk"] < 100
+    assert stores["p_best"].sum() == pytest.approx(1.0)
+    rmse = lambda col: math.sqrt(((stores[col] - stores["true_nps"]) ** 2).mean())  # noqa: E731
+    assert res["rmse_raw"] == pytest.approx(rmse("nps")) and res["rmse_shrunk"] == pytest.approx(rmse("nps_shrunk"))
+    assert res["rmse_shrunk"] < res["rmse_raw"]
+    # 3. drivers: every estimate within 3.5 se of its true effect; the small sample is warned about
+    for row in res["drivers"]:
+        assert abs(row["nps_effect"] - row["true_effect"]) < 3.5 * row["se"], row
+    assert not res["drivers_warnings"]
+    assert res["small_sample_events_per_parameter"] < 10
+    assert any("Peduzzi" in w for w in res["small_sample_warnings"])
+    # 4. control chart: centre and limits by hand from the first 12 months, flags recomputed
+    chart = pd.DataFrame(res["chart"])
+    ref = chart[chart["month"].isin(res["chart_centre_waves"])]
+    assert len(ref) == 12
+    n_ref = ref["n"].sum()
+    pb, db = ref["promoters"].sum() / n_ref, ref["detractors"].sum() / n_ref
+    centre, v = 100 * (pb - db), pb + db - (pb - db) ** 2
+    se = 100 * np.sqrt(v / chart["n"])
+    nps = 100 * (chart["promoters"] - chart["detractors"]) / chart["n"]
+    assert chart["centre"].to_numpy() == pytest.approx(np.full(len(chart), centre))
+    assert chart["lcl"].to_numpy() == pytest.approx(np.maximum(centre - 3 * se, -100))
+    assert chart["outside"].tolist() == ((nps > centre + 3 * se) | (nps < centre - 3 * se)).tolist()
+    side = np.sign(nps - centre).to_numpy()
+    in_run = np.zeros(len(side), bool)
+    for i in range(len(side) - 7):
+        if abs(side[i:i + 8].sum()) == 8:
+            in_run[i:i + 8] = True
+    assert chart["run"].tolist() == in_run.tolist()
+    drop = chart["month"].tolist().index(res["true_drop"]["month"])
+    assert chart["signal"].iloc[drop:].any()
+    assert res["chart_false_alarms"] == []
+    assert res["chart_trend"]["slope_high"] < 0   # the series falls

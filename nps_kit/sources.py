@@ -744,7 +744,7 @@ def _read(src: Source, score, id, wave, by, errors, check_scale, id_fallbacks, i
     keys = list(dict.fromkeys([*([wave] if wave else []), *by_list]))
     expr = cnt.tally_expr(src.table, score, keys, id=id, wave=wave)
     query = src.sql(expr)
-    tally = src.run(expr)
+    tally = cnt.decode_tally(src.run(expr), src.table, score)
     code = tally[cnt.CODE].to_numpy(np.int64)
     dup = tally[cnt.DUP].to_numpy(bool)
     n = tally[cnt.N].to_numpy(np.int64)

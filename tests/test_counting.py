@@ -320,3 +320,26 @@ def test_choose_engine(tmp_path, path, expected):
     engine, why = choose_engine(str(tmp_path / path) if not path.startswith("duckdb") else path)
     assert engine == expected and why
     assert choose_engine("anything.csv", "duckdb") == ("duckdb", "--engine duckdb")
+
+
+@pytest.mark.parametrize("name", ["nps_kit.counting", "nps_kit.sources"])
+def test_examples_in_docstrings(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_to_loaded_gives_the_rows_of_read_responses(tmp_path):
+    """What a report template calls with a `source`: rows, report and provenance."""
+    ref = read_responses(SO, SO_SCORES[0], id="Respondent")
+    pq = tmp_path / "so.parquet"
+    pd.read_csv(SO).to_parquet(pq)
+    for source, first in ((SO, 2), (pq, 1)):
+        got = read_source(source, SO_SCORES[0], id="Respondent").to_loaded()
+        assert got.rows_read == ref.rows_read and got.nonrespondents == ref.nonrespondents
+        assert list(got.data.index) == [i - 2 + first for i in ref.data.index]
+        np.testing.assert_array_equal(got.data[SO_SCORES[0]].to_numpy(float),
+                                      ref.data[SO_SCORES[0]].to_numpy(float))
+        assert got.data["Respondent"].tolist() == ref.data["Respondent"].tolist()

@@ -104,3 +104,15 @@ def test_invalid_scores_on_spark_are_reported_not_coerced(spark, spark_con):
     r = read_source(spark_table, "score", errors="drop")
     assert (r.rows_read, r.rows_kept, r.rows_dropped, r.nonrespondents) == (5, 2, 3, 1)
     assert sorted(r.report.value) == ["12", "8.5", "ten"]
+
+
+def test_integer_scores_on_spark_blanks_and_out_of_range(spark, spark_con):
+    frame = pd.DataFrame({"score": pd.array([10, 11, None, -3, 7, 0], dtype="Int64"),
+                          "team": ["a", "a", "b", "b", "b", "a"]})
+    spark.createDataFrame(frame.astype(object).where(frame.notna(), None)).createOrReplaceTempView("int_scores")
+    r = read_source(spark_con.table("int_scores"), "score", by="team", errors="drop")
+    assert (r.rows_read, r.rows_kept, r.rows_dropped, r.nonrespondents) == (6, 4, 2, 1)
+    assert sorted(r.report.reason) == ["score -3 is outside the 0-10 scale",
+                                       "score 11 is outside the 0-10 scale"]
+    got = summarize(r, by="team")
+    assert got[["detractors", "passives", "promoters"]].to_numpy().tolist() == [[1, 0, 1], [0, 1, 0]]

@@ -43,16 +43,27 @@ Given alpha, group g's posterior is Dirichlet(alpha + x_g), with mean
 100 (alpha_p + x_gp - alpha_d - x_gd) / (A + n_g) for the NPS and weight A / (A + n_g) on the
 prior mean. Plain empirical Bayes ("plug-in") fixes alpha at its fit, which ignores that A is
 estimated and gives too narrow intervals when groups differ little (Morris 1983). By default
-(``uncertainty="concentration"``) the prior mean stays at its fit and A is integrated over: a
-grid of 161 values of log A from :data:`MIN_CONCENTRATION` to N, weighted by the marginal
-likelihood times p(A) ~ A^(-3/2) (the hyperprior of Gelman et al. 2013, section 5.3, for the
-beta-binomial model, written for the concentration). ``nps_shrunk`` and ``shrinkage_weight``
-are then exact posterior means over the grid; the equal-tailed interval and the rank statistics
-come from seeded posterior draws (a grid value of A per draw, then three gamma variates per
+(``uncertainty="concentration"``) both parts of the prior carry their uncertainty:
+
+- A is integrated over a grid of 161 values of log A from :data:`MIN_CONCENTRATION` to N,
+  weighted by the marginal likelihood times p(A) = (1 + A)^(-2), i.e. a uniform prior on the
+  shrinkage factor A / (1 + A) of a one-answer group (the "uniform shrinkage prior" idea of
+  Christiansen and Morris 1997). In the tests' simulations it covered better than p(A) ~ A^(-3/2)
+  (Gelman et al. 2013, section 5.3) and than uniform shrinkage at the median group size;
+- the prior mean m, estimated from the groups, is drawn per posterior draw from
+  Dirichlet(K m) with K = sum_g e_g, e_g = 1 / (1/(A + 1) + A / ((A + 1) n_g)) the effective
+  answers group g carries about m (its share varies by 1/(A + 1) between groups and by
+  A / ((A + 1) n_g) within; an nps-kit approximation).
+
+``nps_shrunk`` and ``shrinkage_weight`` are exact posterior means over the grid (the draws of
+m do not move the mean); the equal-tailed interval and the rank statistics come from seeded
+posterior draws (a grid value of A and a prior mean per draw, then three gamma variates per
 group, normalised): ``p_best`` and ``p_worst`` are the shares of draws in which the group has
 the highest / lowest NPS of all groups, ``rank_low`` and ``rank_high`` the equal-tailed
-interval of its rank (1 = best). The tests check coverage by simulation (within 1.5 points of
-95 % with 30 groups; about 92.6 % in a hard case of 25 groups that differ little).
+interval of its rank (1 = best). Coverage of the 95 % interval by simulation (hierarchical truth,
+groups of 5 to 120 answers): about 95 % with 30 or 40 groups (asserted in the tests), about 93.8 %
+with 10 groups or 25 groups that differ little (concentration 50), and above nominal (about 98 %)
+when groups hardly differ at all (concentration 500).
 
 References
 ----------
@@ -60,6 +71,8 @@ Gelman, A., Carlin, J. B., Stern, H. S., Dunson, D. B., Vehtari, A. and Rubin, D
 Bayesian Data Analysis, 3rd ed. CRC Press (section 5.3, hierarchical beta-binomial model).
 Minka, T. P. (2000). Estimating a Dirichlet distribution. Technical report, MIT (sections on
 the Polya distribution: likelihood, gradient and fixed-point fit).
+Christiansen, C. L. and Morris, C. N. (1997). Hierarchical Poisson regression modeling. JASA 92,
+618-632.
 Morris, C. N. (1983). Parametric empirical Bayes inference: theory and applications. JASA 78,
 47-55.
 Efron, B. and Morris, C. (1975). Data analysis using Stein's estimator and its generalizations.
@@ -248,10 +261,11 @@ def _loglik_along(t: np.ndarray, mean: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 def _concentration_grid(mean, counts, total: float, points: int = 161):
-    """Grid of A = exp(t) from MIN_CONCENTRATION to N with posterior weights under p(A) ~ A^(-3/2)."""
+    """Grid of A = exp(t) from MIN_CONCENTRATION to N with posterior weights under
+    p(A) = (1 + A)^(-2) (A / (1 + A) uniform)."""
     t = np.linspace(np.log(MIN_CONCENTRATION), np.log(total), points)
     loglik = _loglik_along(t, np.asarray(mean, dtype=float), counts)
-    logw = loglik - 0.5 * t  # p(t) = p(A) dA/dt ~ A^(-3/2) A = A^(-1/2)
+    logw = loglik + t - 2.0 * np.log1p(np.exp(t))  # p(t) = p(A) dA/dt = A / (1 + A)^2
     w = np.exp(logw - logw.max())
     return np.exp(t), w / w.sum()
 
@@ -309,16 +323,14 @@ def shrink_counts(
     confidence : float
     uncertainty : {"concentration", "plug-in"}
         ``"plug-in"``: alpha fixed at its maximum-likelihood value (plain empirical Bayes).
-        ``"concentration"`` (default): the prior mean stays at its fit, the concentration A is
-        integrated over on a grid of log A from :data:`MIN_CONCENTRATION` to N with the
-        marginal likelihood times the prior p(A) ~ A^(-3/2) (the prior of Gelman et al. 2013,
-        BDA3 section 5.3, for the beta-binomial model, written for the concentration). The
-        plug-in ignores that A is estimated and gives too narrow intervals when the groups
-        differ little (coverage near 91 % for 95 % intervals in the tests' simulation); the
-        integrated version keeps coverage near nominal.
+        ``"concentration"`` (default): the concentration A is integrated over (grid of log A,
+        marginal likelihood times p(A) = (1 + A)^(-2)) and the prior mean drawn around its fit
+        (module docstring). The plug-in ignores that the prior is estimated and gives too
+        narrow intervals when the groups differ little (about 91 % for 95 % intervals with 25
+        groups of concentration 50 in simulation, against about 93.8 % integrated).
     seed, n_draws
-        Posterior draws for the interval and the ranks; draw j uses one value of A for all
-        groups, so ranks are computed from joint draws.
+        Posterior draws for the interval and the ranks; draw j uses one value of A and one
+        prior mean for all groups, so ranks are computed from joint draws.
 
     Returns
     -------
@@ -347,7 +359,18 @@ def shrink_counts(
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(conc), size=int(n_draws), p=weights) if len(conc) > 1 else \
         np.zeros(int(n_draws), dtype=np.intp)
-    beta = conc[pick][None, :, None] * mean_shares + c[:, None, :]
+    a_draw = conc[pick]
+    if uncertainty == "concentration":
+        # the prior mean is estimated too: Dirichlet(m K) with K the groups' effective answers
+        eff = 1.0 / (1.0 / (a_draw[:, None] + 1.0) + a_draw[:, None] / ((a_draw[:, None] + 1.0) * n[None, :]))
+        k_eff = eff.sum(axis=1)
+        present = mean_shares > 0
+        gam = np.zeros((int(n_draws), 3))
+        gam[:, present] = rng.standard_gamma(k_eff[:, None] * mean_shares[present])
+        m_draw = gam / gam.sum(axis=1, keepdims=True)
+    else:
+        m_draw = np.broadcast_to(mean_shares, (int(n_draws), 3))
+    beta = (a_draw[:, None] * m_draw)[None, :, :] + c[:, None, :]
     draws = posterior_draws(beta, n_draws, None if seed is None else int(rng.integers(2**63)))
     tail = (1.0 - confidence) / 2.0
     low, high = np.quantile(draws, [tail, 1.0 - tail], axis=1)

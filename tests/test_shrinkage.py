@@ -175,7 +175,6 @@ def test_coverage_by_simulation():
 def test_shrink_from_responses_matches_summarize():
     from nps_kit.summary import summarize
 
-    data = pd.read_csv(SO)
     from nps_kit.io import read_responses
 
     data = read_responses(SO, "StackOverflowRecommend").data

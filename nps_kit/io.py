@@ -272,6 +272,7 @@ def read_responses(
     errors: str = "raise",
     *,
     columns: list[str] | None = None,
+    optional_columns: Sequence[str] = (),
     check_scale: bool = True,
     sheet: str | int | None = None,
     id_fallbacks: Sequence[str] = (),
@@ -302,6 +303,9 @@ def read_responses(
         ``"drop"``: drop those rows and list each in ``report`` with its reason.
     columns : list of str, optional
         Further columns that must exist (group columns, for instance).
+    optional_columns : sequence of str
+        Columns used when the file has them (a default segment column, say); each absent one is
+        said in ``notes``, and the caller leaves out what needs it.
     check_scale : bool
         Check for a 1-10 scale (see above).
     sheet : str or int, optional
@@ -337,6 +341,8 @@ def read_responses(
     if score not in frame.columns:
         raise DataError(_missing_score_message(frame.columns, score, label))
     require_columns(frame, [score, id, wave, *(columns or [])], label)
+    absent = tuple(f"{label} has no column {c!r}: the parts that use it are left out (name "
+                   "another column to change this)" for c in optional_columns if c and c not in frame.columns)
     first_row = _first_row(resolve_path(path)) if layout is None else layout.first_row
     question = None if layout is None else layout.question(score)
     pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label,
@@ -364,7 +370,7 @@ def read_responses(
     return LoadedResponses(
         data=data, report=report, file=label, score=score, rows_read=int(len(frame)),
         rows_kept=int(keep.sum()), rows_dropped=dropped, nonrespondents=nonresp,
-        id=id, wave=wave, notes=layout_notes + keys.notes,
+        id=id, wave=wave, notes=layout_notes + keys.notes + absent,
         layout="plain" if layout is None else layout.name,
         question=question,
     )

@@ -232,14 +232,29 @@ def counts_expr(
     *,
     id: str | None = None,
     wave: str | None = None,
+    nonresponse: str | None = None,
 ) -> ir.Table:
     """The counts table of the rows the strict rules keep, as one Ibis expression.
 
     ``detractors`` = rows with score 0-6, ``passives`` 7-8, ``promoters`` 9-10 and
-    ``nonrespondents`` rows without an answer, per group of ``by``. Rows with an invalid score or
-    a repeated id (with ``id``) are left out; :func:`nps_kit.sources.read_source` counts and
-    reports them. The result feeds :func:`nps_kit.summary.summarize` (``score=None``), which
-    applies the non-response rule.
+    ``nonrespondents`` rows without an answer, per group of (``wave``, ``by``). Rows with an
+    invalid score or a repeated id within the wave (with ``id``) are left out;
+    :func:`nps_kit.sources.read_source` counts and reports them. The result feeds
+    :func:`nps_kit.summary.summarize` (``score=None``), which applies its non-response rule to
+    the ``nonrespondents`` column.
+
+    Parameters
+    ----------
+    table : ibis Table
+    score : str
+    by : str or list of str, optional
+        Group columns.
+    id, wave : str, optional
+        Respondent id and wave columns; the wave is a group column too.
+    nonresponse : {"exclude", "detractor", "passive"}, optional
+        Apply the rule in the engine instead: blanks are added to the detractors or passives (or
+        left out) and the ``nonrespondents`` column is not returned (so no later step applies a
+        rule twice).
 
     Examples
     --------
@@ -248,21 +263,25 @@ def counts_expr(
       team  detractors  passives  promoters  nonrespondents
     0    a           0         0          2               0
     1    b           1         1          0               1
+    >>> counts_expr(t, "score", nonresponse="detractor").to_pandas()
+       detractors  passives  promoters
+    0           2         1          2
     """
     by_list = [by] if isinstance(by, str) else list(by or [])
+    keys = list(dict.fromkeys([*([wave] if wave else []), *by_list]))
+    if nonresponse is not None:
+        check_option("nonresponse", nonresponse, NONRESPONSE_POLICIES)
     x = kept_rows(table, score, id=id, wave=wave)
     c = x[CODE]
-    return x.group_by(by_list).agg(
-        detractors=(c <= 6).sum().cast("int64"),
-        passives=((c >= 7) & (c <= 8)).sum().cast("int64"),
-        promoters=((c >= 9) & (c <= 10)).sum().cast("int64"),
-        nonrespondents=(c == CODE_NO_ANSWER).sum().cast("int64"),
-    ) if by_list else x.aggregate(
-        detractors=(c <= 6).sum().cast("int64"),
-        passives=((c >= 7) & (c <= 8)).sum().cast("int64"),
-        promoters=((c >= 9) & (c <= 10)).sum().cast("int64"),
-        nonrespondents=(c == CODE_NO_ANSWER).sum().cast("int64"),
-    )
+    blank = c == CODE_NO_ANSWER
+    metrics = {
+        "detractors": ((c <= 6) | (blank if nonresponse == "detractor" else False)).sum().cast("int64"),
+        "passives": (((c >= 7) & (c <= 8)) | (blank if nonresponse == "passive" else False)).sum().cast("int64"),
+        "promoters": ((c >= 9) & (c <= 10)).sum().cast("int64"),
+    }
+    if nonresponse is None:
+        metrics["nonrespondents"] = blank.sum().cast("int64")
+    return x.group_by(keys).agg(**metrics) if keys else x.aggregate(**metrics)
 
 
 def category_expr(code: ir.IntegerColumn, nonresponse: str = "exclude") -> ir.IntegerColumn:

@@ -581,7 +581,7 @@ def _report_lines(src: Source, score: str, id: str | None, wave: str | None, n_b
     x = x.mutate(_nps_num=cnt.score_number(x, score), _nps_text=x[score].cast("string"))
     has_rows = src.numbered is not None
     has_file = has_rows and FILE in base.columns
-    order = [ROW] if has_rows else [cnt.CODE, "_nps_text"]
+    order = ([FILE] if has_file else []) + [ROW] if has_rows else [cnt.CODE, "_nps_text"]
     lines = []
     dtype = base[score].type()
     if n_bad_scores:
@@ -596,7 +596,7 @@ def _report_lines(src: Source, score: str, id: str | None, wave: str | None, n_b
     if n_dups:
         keys = [k for k in (wave, id) if k is not None]
         cols = [*dict.fromkeys([*keys]), cnt.TIMES, *([ROW] if has_rows else []), *([FILE] if has_file else [])]
-        dorder = [ROW] if has_rows else keys
+        dorder = order if has_rows else keys
         got = src.run(x.filter(x[cnt.DUP]).select(*cols).order_by(dorder).limit(limit))
         id_type = base[id].type()
         wave_type = base[wave].type() if wave is not None else None
@@ -622,7 +622,7 @@ def _report_lines(src: Source, score: str, id: str | None, wave: str | None, n_b
     report = pd.DataFrame(lines, columns=["file", "row", "column", "value", "reason"])
     if has_rows and len(report):
         report["row"] = report["row"].astype("int64")
-        report = report.sort_values(["row", "column"], kind="stable")
+        report = report.sort_values([*(["file"] if has_file else []), "row", "column"], kind="stable")
     return report.head(limit).reset_index(drop=True)
 
 

@@ -83,8 +83,9 @@ def test_real_stackoverflow_panel_compare_equals_pandas(tmp_path):
     pq = tmp_path / "panel.parquet"
     long.to_parquet(pq)
     ref = compare_waves(long, "score", "wave", id="Respondent", by="Employment")
+    rel = duckdb.connect().sql(f"SELECT * FROM read_parquet('{pq}')")
     for data in (read_source(pq, "score", id="Respondent", wave="wave", by="Employment"),
-                 ibis.memtable(long)):
+                 ibis.memtable(long), rel):
         got = compare_waves(data, "score", "wave", id="Respondent", by="Employment")
         assert got.wave_order == ref.wave_order and got.changes["design"].tolist() == ["overlap"]
         assert got.changes["n_matched"].tolist() == ref.changes["n_matched"].tolist()
@@ -305,6 +306,13 @@ def test_counts_and_transitions_expressions_equal_pandas():
     ref = summarize(frame, "score", by=["wave", "seg"])
     assert got[["detractors", "passives", "promoters", "nonrespondents"]].to_numpy().tolist() == \
         ref[["detractors", "passives", "promoters", "nonrespondents"]].to_numpy().tolist()
+    for rule in ("exclude", "detractor", "passive"):
+        ruled = counts_expr(t, "score", by="seg", wave="wave", id="id", nonresponse=rule).to_pandas()
+        ruled = ruled.sort_values(["wave", "seg"])
+        ref_r = summarize(frame, "score", by=["wave", "seg"], nonresponse=rule)
+        assert "nonrespondents" not in ruled.columns
+        assert ruled[["detractors", "passives", "promoters"]].to_numpy().tolist() == \
+            ref_r[["detractors", "passives", "promoters"]].to_numpy().tolist()
     cells = transitions_expr(t, "score", "wave", "id", ["Q1", "Q2"], [(0, 1)]).to_pandas()
     tab = np.zeros((3, 3), dtype=int)
     tab[cells.from_category, cells.to_category] = cells["count"]

@@ -47,6 +47,8 @@ import numpy as np
 import pandas as pd
 
 from nps_kit import counting as cnt
+from nps_kit.engines import (AUTO_DUCKDB_BYTES, CSV_SUFFIXES, DUCKDB_PREFIX, ENGINES,  # noqa: F401
+                             EXCEL_SUFFIXES, PARQUET_SUFFIXES, choose_engine)
 from nps_kit.errors import DataError, check_option
 from nps_kit.keys import resolve_keys
 
@@ -54,17 +56,10 @@ ROW = "__nps_row"
 """Column of the row number (as a person sees it) in a numbered source table."""
 FILE = "__nps_file"
 """Column of the file name in a numbered multi-file source table."""
-DUCKDB_PREFIX = "duckdb:"
-CSV_SUFFIXES = (".csv", ".tsv", ".txt")
-PARQUET_SUFFIXES = (".parquet", ".pq")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 FULL_SNIFF_BYTES = 64 * 2**20
 """CSV files below this size have their column types detected from every row (DuckDB
 ``sample_size=-1``); larger ones from a sample, re-read with every row if a later value does not
 fit the sampled type."""
-AUTO_DUCKDB_BYTES = 100 * 2**20
-"""``--engine auto`` counts a file of this size (100 MiB) or more in DuckDB, a smaller one in pandas."""
-ENGINES: tuple[str, ...] = ("auto", "pandas", "duckdb")
 REPORT_LIMIT = 10_000
 """Dropped rows listed one by one in a report; every one is counted."""
 
@@ -403,36 +398,6 @@ def is_engine_table(data) -> bool:
     """True for the inputs counted in an engine: Ibis tables, DuckDB relations, read sources."""
     return isinstance(data, (ir.Table, SourceResponses, Source)) or \
         type(data).__name__ == "DuckDBPyRelation"
-
-
-def choose_engine(path: str, engine: str = "auto") -> tuple[str, str]:
-    """The engine the CLI uses for a file, and the sentence saying why.
-
-    ``auto`` picks DuckDB for a Parquet glob, a Parquet folder, a ``duckdb:`` table, or a file of
-    :data:`AUTO_DUCKDB_BYTES` (100 MiB) or more; pandas otherwise (and always for Excel).
-    """
-    check_option("engine", engine, ENGINES)
-    if engine != "auto":
-        return engine, f"--engine {engine}"
-    text = str(path)
-    if text.startswith(DUCKDB_PREFIX):
-        return "duckdb", "a duckdb: table is counted where it is"
-    if any(ch in text for ch in "*?["):
-        return "duckdb", "a glob of files is read as one table by DuckDB"
-    from nps_kit.io import resolve_path
-
-    p = resolve_path(text)
-    if p.is_dir():
-        return "duckdb", "a folder is read as one Parquet dataset by DuckDB"
-    if not p.is_file() or p.suffix.lower() in EXCEL_SUFFIXES:
-        return "pandas", "--engine auto"
-    size = p.stat().st_size
-    mib = size / 2**20
-    if size >= AUTO_DUCKDB_BYTES:
-        return "duckdb", f"the file is {mib:,.0f} MiB, at least the {AUTO_DUCKDB_BYTES // 2**20} MiB " \
-                         "from which --engine auto counts in DuckDB"
-    return "pandas", f"the file is {mib:,.1f} MiB, under the {AUTO_DUCKDB_BYTES // 2**20} MiB from " \
-                     "which --engine auto counts in DuckDB"
 
 
 # --------------------------------------------------------------------------------- reading

@@ -4,7 +4,7 @@
 where it lies (:func:`nps_kit.sources.read_source`), with memory that does not grow with the
 number of rows; ``auto`` (default) picks DuckDB for a Parquet glob or folder, a
 ``duckdb:FILE.duckdb:TABLE`` source or a file of 100 MiB or more
-(:data:`nps_kit.sources.AUTO_DUCKDB_BYTES`), pandas otherwise. The same strict rules and the same
+(:data:`nps_kit.engines.AUTO_DUCKDB_BYTES`), pandas otherwise. The same strict rules and the same
 results hold either way; the output says which engine counted, and why.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from nps_kit.errors import ParameterError
-from nps_kit.sources import AUTO_DUCKDB_BYTES, CSV_SUFFIXES, ENGINES, choose_engine, engine_note
+from nps_kit.engines import AUTO_DUCKDB_BYTES, CSV_SUFFIXES, ENGINES, choose_engine
 
 
 def add_engine_option(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def read_for_command(args: argparse.Namespace, *, id, wave, wave_optional: bool,
         ``note`` is the sentence saying which engine counted and why.
     """
     from nps_kit.io import read_responses
-    from nps_kit.sources import read_source
+    from nps_kit.sources import engine_note, read_source
 
     engine, why = choose_engine(args.file, args.engine)
     if engine == "duckdb":

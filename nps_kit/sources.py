@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import glob as globlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,7 @@ REPORT_LIMIT = 10_000
 PANDAS_NA = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
              "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
 _SHOWN = 5
+_MEMTABLE = "ibis_pandas_memtable"  # prefix of the generated names of ibis.memtable tables
 
 
 def _quote(text: str) -> str:
@@ -115,18 +117,20 @@ class Source:
     def run(self, expr: ir.Expr) -> pd.DataFrame:
         """Run an expression over this source's table and return the (small) result."""
         if self.relation is not None:
-            return self.relation.query(self.relation_name, self.sql(expr)).df()
+            return self.relation.query(self.relation_name, str(ibis.to_sql(expr, dialect="duckdb"))).df()
         if self.backend is not None:
             return self.backend.execute(expr)
         return expr.to_pandas()
 
     def sql(self, expr: ir.Expr) -> str:
-        """The SQL the engine runs for ``expr``."""
+        """The SQL the engine runs for ``expr`` (in-memory tables' generated names as ``memtable``)."""
         if self.relation is not None:
-            return str(ibis.to_sql(expr, dialect="duckdb"))
-        if self.backend is not None:
-            return str(ibis.to_sql(expr, dialect=self.backend.name))
-        return str(ibis.to_sql(expr))
+            text = str(ibis.to_sql(expr, dialect="duckdb"))
+        elif self.backend is not None:
+            text = str(ibis.to_sql(expr, dialect=self.backend.name))
+        else:
+            text = str(ibis.to_sql(expr))
+        return re.sub(_MEMTABLE + r"_[a-z0-9]+", "memtable", text)
 
     def rows_where(self, predicate: Callable[[ir.Table], ir.BooleanColumn], limit: int = 5) -> list[int]:
         """Row numbers of the first rows meeting ``predicate`` (empty without row numbers)."""
@@ -199,7 +203,7 @@ def _from_frame(frame: pd.DataFrame, label: str, kind: str = "dataframe", files=
 def _from_relation(rel, label: str) -> Source:
     from ibis.backends.sql.datatypes import DuckDBType
 
-    name = f"nps_relation_{id(rel):x}"
+    name = "nps_relation"  # the virtual table of relation.query: scoped to each query
     schema = ibis.schema({c: DuckDBType.from_string(str(t)) for c, t in zip(rel.columns, rel.types)})
     import duckdb
 
@@ -384,7 +388,8 @@ def open_source(source, *, sheet: str | int | None = None) -> Source:
     if isinstance(source, pd.DataFrame):
         return _from_frame(source, "<DataFrame>")
     if isinstance(source, ir.Table):
-        return _from_ibis(source, f"<{getattr(source.op(), 'name', None) or 'Ibis table'}>")
+        name = getattr(source.op(), "name", None) or "Ibis table"
+        return _from_ibis(source, "<in-memory table>" if str(name).startswith(_MEMTABLE) else f"<{name}>")
     if type(source).__name__ == "DuckDBPyRelation":
         return _from_relation(source, "<DuckDB relation>")
     if isinstance(source, (str, os.PathLike)):

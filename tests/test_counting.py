@@ -351,3 +351,11 @@ def test_to_loaded_gives_the_rows_of_read_responses(tmp_path):
         np.testing.assert_array_equal(got.data[SO_SCORES[0]].to_numpy(float),
                                       ref.data[SO_SCORES[0]].to_numpy(float))
         assert got.data["Respondent"].tolist() == ref.data["Respondent"].tolist()
+
+
+def test_provenance_is_the_same_for_the_same_input(tmp_path):
+    frame = pd.DataFrame({"score": [10, 3, 7, None], "team": ["a", "b", "a", "b"]})
+    first, second = (read_source(frame, "score", by="team").provenance.as_dict() for _ in range(2))
+    assert first == second and "memtable" in first["query"]
+    rel = duckdb.connect().sql("SELECT 10 AS score")
+    assert read_source(rel, "score").provenance.as_dict() == read_source(rel, "score").provenance.as_dict()

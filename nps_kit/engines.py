@@ -31,9 +31,12 @@ def choose_engine(path: str, engine: str = "auto") -> tuple[str, str]:
     text = str(path)
     if text.startswith(DUCKDB_PREFIX):
         return "duckdb", "a duckdb: table is counted where it is"
-    if any(ch in text for ch in "*?["):
-        return "duckdb", "a glob of files is read as one table by DuckDB"
+    from pathlib import Path
+
     from nps_kit.io import resolve_path
+
+    if any(ch in text for ch in "*?[") and not Path(text).expanduser().exists():
+        return "duckdb", "a glob of files is read as one table by DuckDB"
 
     p = resolve_path(text)
     if p.is_dir():

@@ -115,12 +115,26 @@ class Source:
     reopen: Callable[[], "Source"] | None = field(default=None, repr=False)
 
     def run(self, expr: ir.Expr) -> pd.DataFrame:
-        """Run an expression over this source's table and return the (small) result."""
-        if self.relation is not None:
-            return self.relation.query(self.relation_name, str(ibis.to_sql(expr, dialect="duckdb"))).df()
-        if self.backend is not None:
-            return self.backend.execute(expr)
-        return expr.to_pandas()
+        """Run an expression over this source's table and return the (small) result.
+
+        DuckDB's errors while reading the rows (a file it cannot decode, for instance) become a
+        DataError naming the source; a type conversion error of a sampled CSV is left to
+        :func:`read_source`, which reads the file again with every row typed.
+        """
+        try:
+            if self.relation is not None:
+                return self.relation.query(self.relation_name,
+                                           str(ibis.to_sql(expr, dialect="duckdb"))).df()
+            if self.backend is not None:
+                return self.backend.execute(expr)
+            return expr.to_pandas()
+        except Exception as exc:  # noqa: BLE001 - only DuckDB's own errors are translated
+            if not type(exc).__module__.lstrip("_").startswith("duckdb"):
+                raise
+            if type(exc).__name__ == "ConversionException" and self.reopen is not None:
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DataError(f"{self.label}: DuckDB could not read the rows: {first}") from None
 
     def sql(self, expr: ir.Expr) -> str:
         """The SQL the engine runs for ``expr`` (in-memory tables' generated names as ``memtable``)."""
@@ -284,7 +298,7 @@ def _open_path(text: str, sheet=None) -> Source:
 
     if text.startswith(DUCKDB_PREFIX):
         return _open_duckdb_table(text)
-    if any(ch in text for ch in "*?["):
+    if any(ch in text for ch in "*?[") and not Path(text).expanduser().exists():
         pattern = str(Path(text).expanduser())
         files = sorted(globlib.glob(pattern, recursive=True))
         if not files:

@@ -359,3 +359,12 @@ def test_provenance_is_the_same_for_the_same_input(tmp_path):
     assert first == second and "memtable" in first["query"]
     rel = duckdb.connect().sql("SELECT 10 AS score")
     assert read_source(rel, "score").provenance.as_dict() == read_source(rel, "score").provenance.as_dict()
+
+
+def test_undecodable_file_and_brackets_in_a_file_name(tmp_path):
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes(b"score,team\n10,caf\xe9\n")
+    msg = raised(lambda: read_source(bad, "score"))
+    assert str(bad) in msg and "DuckDB" in msg
+    named = write(tmp_path, "score\n10\n3\n", name="wave[1].csv")
+    assert read_source(named, "score").rows_kept == 2 and choose_engine(str(named))[0] == "pandas"

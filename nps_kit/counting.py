@@ -26,7 +26,9 @@ NULL. A respondent id that repeats within a wave is flagged by a window count ov
 Functions here build expressions; running them is the caller's (:mod:`nps_kit.sources` runs
 them and turns the codes into the dropped-row report).
 
-Categories follow Reichheld: detractors 0-6, passives 7-8, promoters 9-10 (METHODS.md).
+Categories follow Reichheld (2003, "The one number you need to grow", Harvard Business Review
+81(12)): detractors 0-6, passives 7-8, promoters 9-10; NPS = % promoters - % detractors, and every
+estimator in nps-kit needs only these counts (METHODS.md).
 """
 
 from __future__ import annotations
@@ -517,7 +519,7 @@ def prepare_waves(data, score: str, wave: str, id: str | None, by: list[str], no
                           nonresponse=nonresponse, tables=tables)
 
     flat = build([])
-    seg = replace_flat(build(by), flat) if by else replace_flat(flat, flat)
+    seg = _with_flat(build(by), flat) if by else _with_flat(flat, flat)
     empty = np.zeros(0, dtype=np.int64)
     return _Prepared(wave=empty, cat=empty, group=empty, idc=empty, groups=seg.groups, order=order,
                      basis=basis, by=list(by), has_id=id is not None, wave_codes=empty, counted=seg)
@@ -554,7 +556,7 @@ def engine_counts(data, score: str | None, by: list[str]) -> pd.DataFrame:
     return read_source(data, score, by=by, errors="raise", check_scale=False).counts
 
 
-def replace_flat(counts: WaveCounts, flat: WaveCounts) -> WaveCounts:
+def _with_flat(counts: WaveCounts, flat: WaveCounts) -> WaveCounts:
     """``counts`` with its overall (segment-free) counterpart attached."""
     from dataclasses import replace
 

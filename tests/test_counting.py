@@ -368,3 +368,13 @@ def test_undecodable_file_and_brackets_in_a_file_name(tmp_path):
     assert str(bad) in msg and "DuckDB" in msg
     named = write(tmp_path, "score\n10\n3\n", name="wave[1].csv")
     assert read_source(named, "score").rows_kept == 2 and choose_engine(str(named))[0] == "pandas"
+
+
+def test_the_path_users_take_create_table_on_duckdb_through_ibis():
+    """ibis.duckdb.connect().create_table(name, df) works with the pinned ibis/duckdb/sqlglot."""
+    raw = pd.read_csv(SO)
+    con = ibis.duckdb.connect()
+    table = con.create_table("responses", raw[["Respondent", "Employment", SO_SCORES[0]]])
+    same_summary(summarize(raw, SO_SCORES[0], by="Employment"),
+                 summarize(table, SO_SCORES[0], by="Employment"), ["Employment"])
+    assert con.create_table("responses", raw.head(3), overwrite=True).count().to_pandas() == 3

@@ -378,3 +378,16 @@ def test_the_path_users_take_create_table_on_duckdb_through_ibis():
     same_summary(summarize(raw, SO_SCORES[0], by="Employment"),
                  summarize(table, SO_SCORES[0], by="Employment"), ["Employment"])
     assert con.create_table("responses", raw.head(3), overwrite=True).count().to_pandas() == 3
+
+
+def test_demo_files_and_unknown_demo_file():
+    assert "no demo file" in raised(lambda: open_source("demo:nothing.csv"))
+    ref = read_responses("demo:responses.csv", "score", id="respondent_id", wave="wave")
+    got = read_source("demo:responses.csv", "score", id="respondent_id", wave="wave")
+    assert (got.rows_read, got.rows_kept, got.nonrespondents) == (ref.rows_read, ref.rows_kept, ref.nonrespondents)
+    same_summary(summarize(ref.data, "score", by="wave"), summarize(got, by="wave"), ["wave"])
+    a = compare_waves(ref.data, "score", "wave", id="respondent_id")
+    b = compare_waves(got, "score", "wave", id="respondent_id")
+    for col in ("n_from", "n_to", "n_matched", "design"):
+        assert a.changes[col].tolist() == b.changes[col].tolist()
+    np.testing.assert_allclose(b.changes.se.to_numpy(float), a.changes.se.to_numpy(float), atol=1e-9)

@@ -118,7 +118,8 @@ _NAMED_FORMATS: dict[str, str] = {
     **dict.fromkeys(["nps", "se", "mdc", "nps_from", "nps_to", "nps_standardized", "enps",
                      "enps_previous", "enps_current", "weighted_nps", "weighted_ci_low",
                      "weighted_ci_high", "nps_ci_low", "nps_ci_high", "margin",
-                     "nps_margin_at_classic_n", "revenue_weighted_nps", "nps_1", "nps_2"],
+                     "nps_margin_at_classic_n", "revenue_weighted_nps", "nps_1", "nps_2",
+                     "nps_shrunk", "shrunk", "tost", "centre", "lcl", "ucl", "trend"],
                     "points"),
     **dict.fromkeys(["adjustment", "difference", "previous eNPS", "current eNPS"], "change"),
     # the eNPS display tables (nps_kit.enps.format_table) arrive as text; named here so their
@@ -134,7 +135,9 @@ _NAMED_FORMATS: dict[str, str] = {
                      "per_customer_high", "total", "total_low", "total_high", "amount",
                      "min_revenue", "max_revenue", "detractor_loss", "total_loss", "expected_loss",
                      "loss_ci_low", "loss_ci_high"], "money"),
-    **dict.fromkeys(["p_value", "p_adjusted", "p", "p_holm"], "p-value"),
+    **dict.fromkeys(["p_value", "p_adjusted", "p", "p_holm", "p_equivalence",
+                     "p_equivalence_adjusted", "p_lower", "p_upper"], "p-value"),
+    **dict.fromkeys(["p_best", "p_worst", "shrinkage_weight"], "share"),
     **dict.fromkeys(["lift", "lift_low", "lift_high", "z", "chi2", "variance", "skewness", "sd",
                      "r"], "number"),
 }
@@ -155,6 +158,11 @@ LABELS: dict[str, str] = {
     "row_share": "Share of first-wave category", "weighted_nps": "Revenue-weighted NPS",
     "weighted": "Revenue-weighted", "p_holm": "Holm-adjusted p-value", "t": "t",
     "min_revenue": "Smallest revenue", "max_revenue": "Largest revenue",
+    "nps_shrunk": "NPS (shrunk)", "shrinkage_weight": "Weight of the overall",
+    "p_best": "Chance of best", "p_worst": "Chance of worst", "p_equivalence": "p (equivalence)",
+    "p_equivalence_adjusted": "Adjusted p (equivalence)", "equivalence": "Verdict",
+    "lcl": "Lower limit", "ucl": "Upper limit", "centre": "Centre line", "trend": "Fitted trend",
+    "outside": "Outside the limits", "run": "In a run", "signal": "Signal",
 }
 """Reader labels of the kit's column names (others: words, first one capitalised, NPS/LTV in
 capitals)."""

@@ -357,7 +357,7 @@ def test_nps_report_html_shows_no_code_and_no_identifiers(nps_report_run):
     page = notebook_to_html(nb, private_values=private_from_notebook(nb))
     text = visible_text(page)
     assert "NPS by segment" in text and "Score distribution" in text
-    assert page.count('src="data:image/png;base64,') == 3
+    assert page.count('src="data:image/png;base64,') == 5  # forest, distribution, shares, shrinkage, control chart
     for cell in nb.cells:
         if cell.cell_type == "code":
             for line in cell.source.splitlines():
@@ -400,3 +400,33 @@ def test_run_demo_runs_templates_in_parallel_and_reports_failures(tmp_path, monk
     assert "results recorded: value, table" in page  # no headline: the recorded keys
     assert "failed" in page and 'href="bad.html"' not in page
     assert (tmp_path / "out" / "other.json").exists() and (tmp_path / "out" / "bad.failed.ipynb").exists()
+
+
+def test_nps_report_ranks_segments_fairly_and_charts_every_wave(nps_report_run):
+    from nps_kit.shrinkage import shrink_table
+    from nps_kit.summary import summarize
+    from nps_kit.trend import control_chart
+
+    results = recorded_results(nps_report_run)
+    raw = pd.read_csv(DEMO / "responses.csv")
+    latest = raw[raw["wave"] == sorted(raw["wave"].unique())[-1]]
+    # the shrunk league table is the library's, on the segments of the reported wave
+    expected = shrink_table(summarize(latest, "score", by="segment"), "segment", seed=0).table
+    shrunk = pd.DataFrame(results["by_segment_shrunk"])
+    assert shrunk["segment"].tolist() == expected["segment"].tolist()
+    for column in ("nps_shrunk", "shrunk_low", "shrunk_high", "p_best", "p_worst"):
+        assert shrunk[column].tolist() == pytest.approx(expected[column].tolist(), abs=1e-12), column
+    # each shrunk NPS lies between the raw NPS and the overall NPS, and the chances sum to one
+    for row in shrunk.to_dict("records"):
+        low, high = sorted([row["nps"], results["nps"]])
+        assert low - 1e-9 <= row["nps_shrunk"] <= high + 1e-9
+    assert shrunk["p_best"].sum() == pytest.approx(1) and shrunk["p_worst"].sum() == pytest.approx(1)
+    # the control chart covers every wave of the file, with limits around the pooled NPS
+    trend = pd.DataFrame(results["trend"])
+    assert trend["wave"].tolist() == sorted(raw["wave"].unique())
+    chart = control_chart(raw, "score", "wave").table
+    assert trend["ucl"].tolist() == pytest.approx(chart["ucl"].tolist(), abs=1e-12)
+    pooled = raw["score"].dropna()
+    centre = 100 * ((pooled >= 9).mean() - (pooled <= 6).mean())
+    assert trend["centre"].tolist() == pytest.approx([centre] * len(trend), abs=1e-9)
+    assert any("Latest wave" in s for s in results["trend_sentences"])

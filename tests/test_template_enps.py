@@ -56,6 +56,18 @@ def test_recorded_results_match_the_module(run_template, tmp_path):
     assert legal["suppressed"] and legal["change"] is None and legal["n_current"] is None
     shown = {g["department"] for g in groups if g["table"] == "department" and not g["suppressed"]}
     assert {t["department"] for t in results["themes"]} <= shown
+    # the fair ranking shrinks only the published groups; suppressed ones carry no number
+    from nps_kit.shrinkage import enps_shrinkage
+
+    ranked = {r["department"]: r for r in results["shrunk"]["department"]}
+    expected = enps_shrinkage(report, "department", seed=0).table.set_index("department")
+    for name, row in ranked.items():
+        if name in ("Legal", "Facilities"):
+            assert all(row[k] is None for k in ("n", "enps", "nps_shrunk", "shrunk_low", "p_best", "p_worst"))
+        else:
+            assert row["nps_shrunk"] == pytest.approx(expected.loc[name, "nps_shrunk"], abs=1e-12)
+    assert sum(r["p_best"] for r in ranked.values() if r["p_best"] is not None) == pytest.approx(1)
+    assert set(results["shrunk"]) == {"department", "location", "tenure_band"}
 
     page = _page(nb_path)
     text = visible_text(page)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nps_kit import waves
 from nps_kit.compare import compare_nps
 from nps_kit.io import read_responses
 from nps_kit.reports import find_template
@@ -79,6 +80,19 @@ def test_template_on_demo_data(run_template, tmp_path):
     question = next(f["to_value"] for f in res["protocol_flags"] if f["field"] == "question")
     assert len(question) > 50 and question in text
     assert "Design: overlap" in text and "p-value adjustment: holm" in text
+    # equivalence (TOST) at the default 5-point margin, per change, from the library
+    from nps_kit.equivalence import describe_equivalence, wave_equivalence
+
+    ref_eq, _ = wave_equivalence(waves.compare_waves(data, "score", "wave", id="respondent_id",
+                                                     by="segment"), 5.0)
+    eq = pd.DataFrame(res["equivalence"])
+    assert eq["p_equivalence"].tolist() == pytest.approx(ref_eq["p_equivalence"].tolist(), abs=1e-12)
+    assert eq["equivalence"].tolist() == ref_eq["equivalence"].tolist()
+    assert set(eq["equivalence"]) <= {"equivalent", "not shown equivalent", "changed"}
+    # "no significant change" is never left to be read as "no change": the summary says which
+    for sentence in describe_equivalence(ref_eq):
+        assert sentence in res["summary"]
+    assert "Did NPS stay the same?" in text and len(res["segment_equivalence"]) == 9
 
 
 def test_template_one_file_per_wave_without_optional_columns(run_template, tmp_path):

@@ -81,6 +81,15 @@ def input_files(parameters: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
             continue  # what a run writes is never one of its inputs
         is_path_param = name.endswith(_PATH_SUFFIXES) or name in ("file", "path")
         for text in _candidate_paths(name, value):
+            dataset = _dataset_files(text)
+            if dataset is not None:  # a folder, a glob or a duckdb: table: every file it reads
+                if not dataset and is_path_param:
+                    raise ParameterError(f"parameter {name!r}: {text!r} names no file (an empty "
+                                         "folder, a glob that matches nothing, or a missing "
+                                         "DuckDB database); check the path")
+                found.setdefault(name, []).extend(
+                    {"path": shown, "sha256": file_sha256(path)} for shown, path in dataset)
+                continue
             try:
                 path = resolve_path(text)
             except (OSError, ValueError) as exc:
@@ -93,6 +102,28 @@ def input_files(parameters: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
                     f"(looked for {path}); relative paths are read from the directory you run from"
                 )
     return found
+
+
+def _dataset_files(text: str) -> list[tuple[str, Path]] | None:
+    """The files behind a source that is not one file: a Parquet folder (every file below it),
+    a glob, or ``duckdb:FILE:TABLE`` (the database file); None for anything else. Each file is
+    given as written (folder/relative path) and as a path, sorted."""
+    import glob
+
+    from nps_kit.engines import DUCKDB_PREFIX
+
+    if text.startswith(DUCKDB_PREFIX):
+        database = text[len(DUCKDB_PREFIX):].rsplit(":", 1)[0]
+        path = Path(database).expanduser()
+        return [(database, path)] if path.is_file() else []
+    path = Path(text).expanduser()
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        return [(f"{text.rstrip('/')}/{p.relative_to(path).as_posix()}", p) for p in files]
+    if any(ch in text for ch in "*?[") and not path.exists():
+        matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
+        return [(m.as_posix(), m) for m in matches if m.is_file()]
+    return None
 
 
 def provenance(template: Any, parameters: dict[str, Any]) -> dict[str, Any]:

@@ -436,16 +436,9 @@ def _group_index(frame: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, np.n
 
 
 def _wave_order(labels: list[str], waves) -> tuple[list[str], str]:
-    from nps_kit.waves import _ordering
+    from nps_kit.waves import wave_order
 
-    present = set(labels)
-    if waves is not None:
-        order = [str(w) for w in waves]
-        unknown = sorted(present - set(order))
-        if unknown:
-            raise ParameterError(f"waves={order} does not list the wave(s) {unknown} of the data")
-        return [w for w in order if w in present], "the order given"
-    return _ordering(labels)
+    return wave_order(labels, waves)
 
 
 def prepare_waves(data, score: str, wave: str, id: str | None, by: list[str], nonresponse: str,

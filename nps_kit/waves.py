@@ -236,19 +236,12 @@ def _prepare(data, score, wave, id, by, nonresponse, waves=None) -> _Prepared:
     unique_text = wave_labels(pd.Series(uniques, dtype=data[wave].dtype
                                         if not isinstance(data[wave].dtype, pd.CategoricalDtype)
                                         else object))
-    present = set(unique_text)
-    if waves is not None:
-        order = [str(w) for w in waves]
-        unknown = sorted(present - set(order))
-        if unknown:
-            raise ParameterError(f"waves={order} does not list the wave(s) {unknown} of the data")
-        basis = "the order given"
-        order = [w for w in order if w in present]
-    elif isinstance(data[wave].dtype, pd.CategoricalDtype) and data[wave].cat.ordered:
+    if waves is None and isinstance(data[wave].dtype, pd.CategoricalDtype) and data[wave].cat.ordered:
+        present = set(unique_text)
         order = [str(c) for c in data[wave].cat.categories if str(c) in present]
         basis = "the order of the categories"
     else:
-        order, basis = _ordering(unique_text)
+        order, basis = wave_order(unique_text, waves)
     position = {w: i for i, w in enumerate(order)}
     wave_pos = np.array([position[t] for t in unique_text], dtype=np.int64)[raw_codes]
     codes = _categories(data, score, nonresponse)
@@ -275,6 +268,19 @@ def _prepare(data, score, wave, id, by, nonresponse, waves=None) -> _Prepared:
     return _Prepared(wave=wave_pos[keep], cat=codes[keep], group=np.asarray(group)[keep].astype(np.int64),
                      idc=np.asarray(id_codes)[keep].astype(np.int64), groups=groups, order=order,
                      basis=basis, by=by, has_id=id is not None, wave_codes=wave_pos)
+
+
+def wave_order(labels: list[str], waves=None) -> tuple[list[str], str]:
+    """The order of the wave labels present, and the basis of that order: ``waves`` as given
+    (every present label must be listed), or the natural order of :func:`order_waves`."""
+    present = set(labels)
+    if waves is not None:
+        order = [str(w) for w in waves]
+        unknown = sorted(present - set(order))
+        if unknown:
+            raise ParameterError(f"waves={order} does not list the wave(s) {unknown} of the data")
+        return [w for w in order if w in present], "the order given"
+    return _ordering(labels)
 
 
 def wave_labels(values: pd.Series) -> pd.Series:

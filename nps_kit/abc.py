@@ -26,6 +26,7 @@ from nps_kit.revenue import ALL, RevenueAtRisk, revenue_at_risk, revenue_weighte
 from nps_kit.scores import NONRESPONSE_POLICIES
 from nps_kit.class_nps import ClassComparison, class_table, compare_classes
 from nps_kit.segments import ABCClasses, JoinedResponses, abc_classes, join_responses
+from nps_kit.wording import p_text
 
 OVERVIEW_COLUMNS: tuple[str, ...] = (
     "class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high", "revenue",
@@ -269,7 +270,7 @@ def abc_summary_text(analysis: ABCAnalysis) -> str:
                      + ", ".join(f"{r.class_1} vs {r.class_2} ({r.difference:+.0f} points)"
                                  for r in sig.itertuples())) if len(sig) else \
             "; no pair of classes differs after Holm's adjustment"
-        lines.append(f"**Do classes differ?** Chi-square p = {c.p_value:.3g}: {verdict}"
+        lines.append(f"**Do classes differ?** Chi-square {p_text(c.p_value)}: {verdict}"
                      f"{pair_text}." + (f" Note: {c.note}." if c.note else ""))
     r = a.revenue
     lines.append(

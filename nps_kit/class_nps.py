@@ -23,6 +23,7 @@ from nps_kit.scores import CATEGORIES
 from nps_kit.scores import nps as nps_points
 from nps_kit.segments import CLASSES, ABCClasses, JoinedResponses
 from nps_kit.summary import summarize
+from nps_kit.wording import p_text
 
 LOW_RESPONSE_RATIO = 0.5
 """A class whose response rate is below this fraction of the highest class's rate is flagged."""
@@ -146,7 +147,7 @@ class ClassComparison:
 
     def _repr_html_(self) -> str:
         head = (f"<p>Chi-square test class x category: chi2 = {self.chi2:.2f}, dof = {self.dof}, "
-                f"p = {self.p_value:.4g}. {self.note}</p>")
+                f"{p_text(self.p_value)}. {self.note}</p>")
         return head + self.summary.to_html(index=False)
 
 

@@ -51,6 +51,7 @@ from statsmodels.stats.multitest import multipletests
 from nps_kit.errors import DataError, NPSKitError, ParameterError, check_confidence, check_option
 from nps_kit.intervals import ADJUSTMENT, z_value
 from nps_kit.scores import Counts, as_counts
+from nps_kit.wording import p_text
 
 COMPARE_METHODS: tuple[str, ...] = ("adjusted-wald", "wald")
 """Methods of the two-sample test."""
@@ -202,7 +203,7 @@ class NPSComparison:
     def __str__(self) -> str:
         return (
             f"change {self.delta:+.1f} points ({self.nps_1:.1f} -> {self.nps_2:.1f}), "
-            f"{self.confidence:.0%} CI [{self.low:.1f}, {self.high:.1f}], p = {self.p_value:.3g} "
+            f"{self.confidence:.0%} CI [{self.low:.1f}, {self.high:.1f}], {p_text(self.p_value)} "
             f"({self.design}, {self.method})"
         )
 

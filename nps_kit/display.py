@@ -121,7 +121,8 @@ _NAMED_FORMATS: dict[str, str] = {
                      "nps_margin_at_classic_n", "revenue_weighted_nps", "nps_1", "nps_2",
                      "nps_shrunk", "shrunk", "tost", "centre", "lcl", "ucl", "trend"],
                     "points"),
-    **dict.fromkeys(["adjustment", "difference", "previous eNPS", "current eNPS"], "change"),
+    **dict.fromkeys(["adjustment", "difference", "previous eNPS", "current eNPS", "nps_effect"],
+                    "change"),
     # the eNPS display tables (nps_kit.enps.format_table) arrive as text; named here so their
     # number columns stay right aligned
     **dict.fromkeys(["eNPS", "interval"], "points"), "headcount": "count", "p-value": "p-value",

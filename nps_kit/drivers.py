@@ -53,6 +53,7 @@ from scipy.stats import norm
 
 from nps_kit.errors import DataError, ParameterError, check_confidence, check_option
 from nps_kit.scores import CATEGORIES, NONRESPONSE_POLICIES, category_codes, parse_scores
+from nps_kit.wording import p_text
 
 MIN_EVENTS_PER_PARAMETER = 10
 """Peduzzi et al. (1996): fewer events per parameter than this makes a logit unreliable."""
@@ -398,7 +399,7 @@ def describe_drivers(result: DriversResult, alpha: float | None = None) -> list[
              "effects are average marginal effects on NPS in points, other attributes as observed."]
     order = result.table.assign(_abs=result.table["nps_effect"].abs()).sort_values("_abs", ascending=False)
     for r in order.to_dict("records"):
-        ci = f"{level} CI {r['ci_low']:+.1f} to {r['ci_high']:+.1f}, p = {r['p_value']:.3g}"
+        ci = f"{level} CI {r['ci_low']:+.1f} to {r['ci_high']:+.1f}, {p_text(r['p_value'])}"
         sig = "" if r["p_value"] < alpha else "; not significant"
         if r["kind"] == "categorical":
             what = f"{r['attribute']} = {r['level']} (vs {r['reference']})"

@@ -56,6 +56,7 @@ from scipy.stats import norm, t as t_dist
 
 from nps_kit.errors import DataError, ParameterError, check_confidence, check_option
 from nps_kit.intervals import ADJUSTMENT
+from nps_kit.wording import p_text
 
 SLOPE_METHODS: tuple[str, ...] = ("overdispersed", "fixed")
 """Standard errors of the fitted trend: with the residual dispersion, or sampling error only."""
@@ -336,8 +337,8 @@ def describe_chart(chart: ControlChart) -> list[str]:
         disp = (f"; residual dispersion {chart.dispersion:.2f} widens the interval"
                 if chart.dispersion > 1 else "")
         lines.append(f"Fitted trend {chart.slope:+.2f} points per wave ({chart.confidence:.0%} "
-                     f"interval {chart.slope_low:+.2f} to {chart.slope_high:+.2f}, p = "
-                     f"{chart.slope_p:.3g}; weighted least squares, {chart.slope_method}{disp}).")
+                     f"interval {chart.slope_low:+.2f} to {chart.slope_high:+.2f}, "
+                     f"{p_text(chart.slope_p)}; weighted least squares, {chart.slope_method}{disp}).")
     return lines
 
 

@@ -32,6 +32,7 @@ from nps_kit.errors import DataError, ParameterError, check_confidence, check_op
 from nps_kit.intervals import METHODS
 from nps_kit.scores import CATEGORIES, NONRESPONSE_POLICIES, category_codes, parse_scores
 from nps_kit.summary import summarize
+from nps_kit.wording import p_text
 
 CHANGE_COLUMNS: tuple[str, ...] = (
     "from", "to", "comparison", "design", "n_from", "n_to", "n_matched", "nps_from", "nps_to",
@@ -886,10 +887,10 @@ def describe_changes(
         if r["significant"]:
             verb = "rose" if r["delta"] > 0 else "fell"
             text = f"{head} NPS {verb} by {abs(r['delta']):.1f} points: {size}; significant after " \
-                   f"{adj} adjustment (p = {r['p_value']:.3g}, adjusted {r['p_adjusted']:.3g})."
+                   f"{adj} adjustment ({p_text(r['p_value'])}, {p_text(r['p_adjusted'], 'adjusted')})."
         else:
             text = f"{head} NPS changed by {size}: not significant after {adj} adjustment " \
-                   f"(p = {r['p_value']:.3g}, adjusted {r['p_adjusted']:.3g})."
+                   f"({p_text(r['p_value'])}, {p_text(r['p_adjusted'], 'adjusted')})."
             if abs(r["delta"]) < r["mdc"]:
                 text += f" These wave sizes detect a change of about {r['mdc']:.0f} points with " \
                         "80 % power; smaller true changes easily go unseen, so this does not show " \

@@ -430,3 +430,20 @@ def test_nps_report_ranks_segments_fairly_and_charts_every_wave(nps_report_run):
     centre = 100 * ((pooled >= 9).mean() - (pooled <= 6).mean())
     assert trend["centre"].tolist() == pytest.approx([centre] * len(trend), abs=1e-9)
     assert any("Latest wave" in s for s in results["trend_sentences"])
+
+
+def test_nps_report_key_drivers_are_the_library_model_on_the_reported_wave(nps_report_run):
+    from nps_kit.drivers import key_drivers
+    from nps_kit.io import read_responses
+
+    results = recorded_results(nps_report_run)
+    loaded = read_responses("demo:responses.csv", "score", id="respondent_id", wave="wave")
+    latest = loaded.data[loaded.data["wave"] == results["wave"]]
+    expected = key_drivers(latest, "score", categorical=["segment", "channel"]).table
+    got = pd.DataFrame(results["drivers"])
+    assert got["level"].tolist() == expected["level"].tolist()
+    assert got["nps_effect"].tolist() == pytest.approx(expected["nps_effect"].tolist(), abs=1e-9)
+    assert got["ci_low"].tolist() == pytest.approx(expected["ci_low"].tolist(), abs=1e-9)
+    phone = got.set_index("level").loc["phone"]
+    assert phone["reference"] == "email" and phone["ci_high"] < 0  # the simulated phone bias
+    assert any(s.startswith("channel = phone") for s in results["driver_sentences"])

@@ -69,6 +69,20 @@ def _first_row(path: Path) -> int:
     return 1 if path.suffix.lower() in (".parquet", ".pq") else 2
 
 
+def is_dataset(path: str | Path) -> bool:
+    """Whether ``path`` names a dataset rather than one file: a folder of Parquet files (hive
+    partitions too), a glob, or ``duckdb:FILE:TABLE``; such sources are read through DuckDB
+    (:func:`nps_kit.sources.open_source`)."""
+    from nps_kit.engines import DUCKDB_PREFIX
+
+    text = str(path)
+    if text.startswith(DUCKDB_PREFIX):
+        return True
+    if any(ch in text for ch in "*?[") and not Path(text).expanduser().exists():
+        return True
+    return not text.startswith("demo:") and Path(text).expanduser().is_dir()
+
+
 def read_table(path: str | Path, sheet: str | int | None = None,
                export: str = "auto") -> pd.DataFrame:
     """Read a CSV, Excel or Parquet file into a DataFrame, with clear errors.
@@ -76,7 +90,8 @@ def read_table(path: str | Path, sheet: str | int | None = None,
     Parameters
     ----------
     path : str or Path
-        File path, or ``demo:<name>`` for a bundled demo file.
+        File path, or ``demo:<name>`` for a bundled demo file; a Parquet folder, a glob or a
+        ``duckdb:FILE:TABLE`` is read through DuckDB (:func:`is_dataset`).
     sheet : str or int, optional
         Excel sheet (default: the first).
     export : {"auto", "plain", "qualtrics", "surveymonkey", "google-forms", "typeform"}
@@ -96,12 +111,15 @@ def read_table(path: str | Path, sheet: str | int | None = None,
     DataError
         The file does not exist, has an unsupported type, cannot be parsed, or has no rows.
     """
+    if is_dataset(path):
+        from nps_kit.sources import open_source
+
+        src = open_source(str(path))
+        return src.run(src.table)
     p = resolve_path(path)
     shown = str(path)
     if not p.exists():
         raise DataError(f"{shown}: file not found (looked for {p}); check the path")
-    if p.is_dir():
-        raise DataError(f"{shown}: is a directory, not a data file")
     suffix = p.suffix.lower()
     layout, reason = detect_layout(p, export, sheet=sheet, file=shown)
     if layout in ("qualtrics", "surveymonkey"):
@@ -329,6 +347,9 @@ def read_responses(
     True
     """
     check_option("errors", errors, ERROR_MODES)
+    if is_dataset(path):  # checked and numbered in DuckDB, file by file; the kept rows come back
+        return _read_dataset(path, score, id, wave, errors, columns, optional_columns, check_scale,
+                             id_fallbacks, id_optional, wave_optional)
     frame = read_table(path, sheet=sheet, export=export)
     label = str(path)
     layout = layout_of(frame)
@@ -374,3 +395,24 @@ def read_responses(
         layout="plain" if layout is None else layout.name,
         question=question,
     )
+
+
+def _read_dataset(path, score, id, wave, errors, columns, optional_columns, check_scale,
+                  id_fallbacks, id_optional, wave_optional) -> LoadedResponses:
+    """:func:`read_responses` for a folder, glob or ``duckdb:`` table: the strict rules run in
+    DuckDB (:func:`nps_kit.sources.read_source`) and the kept rows come back as a DataFrame."""
+    from dataclasses import replace
+
+    from nps_kit.sources import engine_note, open_source, read_source
+
+    label = str(path)
+    available = list(open_source(label).table.columns)
+    require_columns(pd.DataFrame(columns=available), [*(columns or [])], label)
+    engine = read_source(label, score, id=id, wave=wave, errors=errors, check_scale=check_scale,
+                         id_fallbacks=id_fallbacks, id_optional=id_optional,
+                         wave_optional=wave_optional)
+    absent = tuple(f"{label} has no column {c!r}: the parts that use it are left out (name "
+                   "another column to change this)" for c in optional_columns if c and c not in available)
+    loaded = engine.to_loaded()
+    why = "a folder, glob or duckdb: table is read through DuckDB"
+    return replace(loaded, notes=(engine_note(engine, why), *loaded.notes, *absent))

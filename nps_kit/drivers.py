@@ -390,6 +390,26 @@ def key_drivers(
     )
 
 
+def varying_attributes(data: pd.DataFrame, columns: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The columns that take at least two values in ``data`` (only those can go into
+    :func:`key_drivers`), and a sentence for each one left out.
+
+    Examples
+    --------
+    >>> varying_attributes(pd.DataFrame({"a": ["x", "y"], "b": ["z", "z"]}), ["a", "b"])
+    (['a'], ["'b' is left out of the key-driver model: it has one value here ('z')"])
+    """
+    kept, notes = [], []
+    for col in columns:
+        values = data[col].dropna().unique()
+        if len(values) >= 2:
+            kept.append(col)
+        else:
+            shown = f"({values[0]!r})" if len(values) else "(no values)"
+            notes.append(f"{col!r} is left out of the key-driver model: it has one value here {shown}")
+    return kept, notes
+
+
 def describe_drivers(result: DriversResult, alpha: float | None = None) -> list[str]:
     """Plain-language sentences: one per attribute row, strongest effects first."""
     alpha = 1.0 - result.confidence if alpha is None else alpha
@@ -412,4 +432,4 @@ def describe_drivers(result: DriversResult, alpha: float | None = None) -> list[
 
 
 __all__ = ["DRIVER_COLUMNS", "DriversResult", "MIN_EVENTS_PER_PARAMETER", "describe_drivers",
-           "key_drivers"]
+           "key_drivers", "varying_attributes"]

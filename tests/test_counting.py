@@ -183,24 +183,6 @@ def test_unreadable_files(tmp_path, name, content, match):
     assert match in raised(lambda: open_source(p))
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "parquet", "tsv"])
-def test_other_formats(tmp_path, fmt):
-    frame = pd.DataFrame({"id": [1, 2, 3, 4], "score": ["10 (Very Likely)", "3", None, "12"]})
-    p = tmp_path / f"r.{fmt}"
-    if fmt == "xlsx":
-        frame.to_excel(p, index=False)
-    elif fmt == "parquet":
-        frame.to_parquet(p)
-    else:
-        frame.to_csv(p, sep="\t", index=False)
-    r = read_source(p, "score", id="id", errors="drop")
-    assert r.rows_kept == 3 and r.nonrespondents == 1
-    first = 1 if fmt == "parquet" else 2
-    assert r.report.row.tolist() == [3 + first]
-    ref = read_responses(p, "score", id="id", errors="drop")
-    pd.testing.assert_frame_equal(ref.report, r.report, check_dtype=False)
-
-
 def test_text_score_is_never_coerced_past_duckdbs_type_sample(tmp_path, monkeypatch):
     """A column of integers with "ten" after DuckDB's sample: reported as invalid, not NULL."""
     monkeypatch.setattr(sources, "FULL_SNIFF_BYTES", 0)  # sample the types, as for a big file

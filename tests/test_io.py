@@ -104,6 +104,12 @@ def test_other_formats(tmp_path, fmt):
     assert r.rows_kept == 3 and r.nonrespondents == 1
     first = 1 if fmt == "parquet" else 2
     assert r.report.row.tolist() == [3 + first]
+    # the engine path reads the same rows and drops the same one, with the same report
+    from nps_kit.sources import read_source
+
+    engine = read_source(p, "score", id="id", errors="drop")
+    assert (engine.rows_kept, engine.nonrespondents) == (3, 1)
+    pd.testing.assert_frame_equal(r.report, engine.report, check_dtype=False)
 
 
 def test_demo_prefix_resolves_and_unknown_demo_file_is_explained():

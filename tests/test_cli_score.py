@@ -1,6 +1,5 @@
 """nps-kit score, run as a subprocess."""
 
-import json
 import subprocess
 import sys
 

@@ -31,8 +31,14 @@ def _compact_integers(s: pd.Series):
     if s.dtype.kind not in "iu" or len(s) == 0:  # numpy integers only: they cannot hold NaN
         return None
     arr = s.to_numpy()
+    limit = 4 * len(arr) + 1024
+    # one pass in the usual case: seen as unsigned, the maximum is the true one when no value is
+    # negative, and the table can then start at 0 (empty groups are dropped later)
+    top = int(arr.view(np.dtype(f"u{arr.dtype.itemsize}")).max())
+    if top <= limit:
+        return arr, 0, top
     lo, hi = int(arr.min()), int(arr.max())
-    if hi - lo > 4 * len(arr) + 1024:
+    if hi - lo > limit:
         return None
     return arr, lo, hi
 
@@ -85,7 +91,9 @@ def _score_matrix(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer scores 0..10 with 11 for no answer, and a validity check that raises on bad values."""
     if scores.dtype.kind in "iu":  # numpy integers: no missing values possible
         values = scores.to_numpy()
-        if len(values) and (values.min() < 0 or values.max() > 10):
+        # one pass: seen as unsigned, a negative score is huge, so max > 10 catches both ends
+        as_unsigned = values.view(np.dtype(f"u{values.dtype.itemsize}"))
+        if len(values) and as_unsigned.max() > 10:
             bad = np.flatnonzero((values < 0) | (values > 10))
             raise DataError(
                 f"score column {scores.name!r} has {len(bad)} value(s) outside 0-10, first at "

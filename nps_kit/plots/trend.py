@@ -38,6 +38,6 @@ def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
     ax.set_xticks(x, t[chart.wave].astype(str), rotation=45 if len(t) > 8 else 0, ha="right" if len(t) > 8 else "center")
     ax.set_ylabel("NPS (points)")
     ax.set_title("NPS control chart: signal or noise?")
-    ax.legend(frameon=False, fontsize="small", ncol=2)
+    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the chart, never over a point
     sns.despine(ax=ax)
     return ax

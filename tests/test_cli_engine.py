@@ -33,6 +33,11 @@ def test_score_duckdb_equals_pandas_and_says_which_engine(cli):
         assert any(n.startswith(f"engine: {e}") for n in env[e]["notes"])
         s = env[e]["summary"]
         assert s["rows_read"] == 1000 == s["rows_kept"] + s["rows_dropped"]
+        assert s["engine"].startswith(e)
+    # the JSON carries what ran where: the engine's counting query and its row counts
+    source = env["duckdb"]["summary"]["source"]
+    assert "GROUP BY" in source["query"].upper() and source["rows_read"] == 1000
+    assert "source" not in env["pandas"]["summary"]
     text = cli("score", SO, "--score-column", SCORE, "--engine", "duckdb")
     assert text.returncode == 0 and "engine: duckdb" in text.stderr
 

@@ -144,12 +144,19 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def load_summary(loaded) -> dict:
-    """Row counts of a :class:`~nps_kit.io.LoadedResponses` for the envelope's ``summary``."""
-    return {"file": loaded.file, "rows_read": loaded.rows_read, "rows_kept": loaded.rows_kept,
-            "rows_dropped": loaded.rows_dropped, "nonrespondents": loaded.nonrespondents,
-            "id_column": loaded.id, "wave_column": loaded.wave,
-            "score_column": loaded.score, "export": getattr(loaded, "layout", "plain"),
-            "score_question": getattr(loaded, "question", None)}
+    """Row counts of a :class:`~nps_kit.io.LoadedResponses` (or, counted in an engine, a
+    :class:`~nps_kit.sources.SourceResponses`) for the envelope's ``summary``; an engine's
+    provenance (engine, counting query, files, row counts) goes under ``source``."""
+    summary = {"file": loaded.file, "rows_read": loaded.rows_read, "rows_kept": loaded.rows_kept,
+               "rows_dropped": loaded.rows_dropped, "nonrespondents": loaded.nonrespondents,
+               "id_column": loaded.id, "wave_column": loaded.wave,
+               "score_column": loaded.score, "export": getattr(loaded, "layout", "plain"),
+               "score_question": getattr(loaded, "question", None)}
+    provenance = getattr(loaded, "provenance", None)
+    summary["engine"] = provenance.engine if provenance is not None else "pandas"
+    if provenance is not None:
+        summary["source"] = provenance.as_dict()
+    return summary
 
 
 def load_notes(command: str, loaded, args: argparse.Namespace) -> list[str]:

@@ -6,6 +6,8 @@ command line asks on every run).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nps_kit.errors import check_option
 
 ENGINES: tuple[str, ...] = ("auto", "pandas", "duckdb")
@@ -17,6 +19,21 @@ DUCKDB_PREFIX = "duckdb:"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def is_glob(text: str) -> bool:
+    """Whether ``text`` is a glob pattern rather than the name of an existing file."""
+    return any(ch in text for ch in "*?[") and not Path(text).expanduser().exists()
+
+
+def is_dataset(path) -> bool:
+    """Whether ``path`` names a dataset rather than one file: a folder of Parquet files (hive
+    partitions too), a glob, or ``duckdb:FILE:TABLE``; such sources are read through DuckDB
+    (:func:`nps_kit.sources.open_source`)."""
+    text = str(path)
+    if text.startswith(DUCKDB_PREFIX) or is_glob(text):
+        return True
+    return not text.startswith("demo:") and Path(text).expanduser().is_dir()
 
 
 def choose_engine(path: str, engine: str = "auto") -> tuple[str, str]:
@@ -31,11 +48,9 @@ def choose_engine(path: str, engine: str = "auto") -> tuple[str, str]:
     text = str(path)
     if text.startswith(DUCKDB_PREFIX):
         return "duckdb", "a duckdb: table is counted where it is"
-    from pathlib import Path
-
     from nps_kit.io import resolve_path
 
-    if any(ch in text for ch in "*?[") and not Path(text).expanduser().exists():
+    if is_glob(text):
         return "duckdb", "a glob of files is read as one table by DuckDB"
 
     p = resolve_path(text)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from nps_kit.bundled import bundled_folder
 from nps_kit.errors import DataError, check_option
+from nps_kit.engines import is_dataset
 from nps_kit.exports import LAYOUT_KEY, detect_layout, layout_of, read_export, score_and_notes
 from nps_kit.keys import resolve_keys
 from nps_kit.scores import parse_scores
@@ -67,20 +68,6 @@ def resolve_path(path: str | Path) -> Path:
 def _first_row(path: Path) -> int:
     """Row number of the first record as a person sees it (1-based, after the header)."""
     return 1 if path.suffix.lower() in (".parquet", ".pq") else 2
-
-
-def is_dataset(path: str | Path) -> bool:
-    """Whether ``path`` names a dataset rather than one file: a folder of Parquet files (hive
-    partitions too), a glob, or ``duckdb:FILE:TABLE``; such sources are read through DuckDB
-    (:func:`nps_kit.sources.open_source`)."""
-    from nps_kit.engines import DUCKDB_PREFIX
-
-    text = str(path)
-    if text.startswith(DUCKDB_PREFIX):
-        return True
-    if any(ch in text for ch in "*?[") and not Path(text).expanduser().exists():
-        return True
-    return not text.startswith("demo:") and Path(text).expanduser().is_dir()
 
 
 def read_table(path: str | Path, sheet: str | int | None = None,

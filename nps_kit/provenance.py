@@ -110,8 +110,10 @@ def _dataset_files(text: str) -> list[tuple[str, Path]] | None:
     given as written (folder/relative path) and as a path, sorted."""
     import glob
 
-    from nps_kit.engines import DUCKDB_PREFIX
+    from nps_kit.engines import DUCKDB_PREFIX, is_dataset
 
+    if not is_dataset(text):
+        return None
     if text.startswith(DUCKDB_PREFIX):
         database = text[len(DUCKDB_PREFIX):].rsplit(":", 1)[0]
         path = Path(database).expanduser()
@@ -120,10 +122,8 @@ def _dataset_files(text: str) -> list[tuple[str, Path]] | None:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
         return [(f"{text.rstrip('/')}/{p.relative_to(path).as_posix()}", p) for p in files]
-    if any(ch in text for ch in "*?[") and not path.exists():
-        matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
-        return [(m.as_posix(), m) for m in matches if m.is_file()]
-    return None
+    matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
+    return [(m.as_posix(), m) for m in matches if m.is_file()]
 
 
 def provenance(template: Any, parameters: dict[str, Any]) -> dict[str, Any]:

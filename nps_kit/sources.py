@@ -49,7 +49,7 @@ import pandas as pd
 
 from nps_kit import counting as cnt
 from nps_kit.engines import (AUTO_DUCKDB_BYTES, CSV_SUFFIXES, DUCKDB_PREFIX, ENGINES,  # noqa: F401
-                             EXCEL_SUFFIXES, PARQUET_SUFFIXES, choose_engine)
+                             EXCEL_SUFFIXES, PARQUET_SUFFIXES, choose_engine, is_glob)
 from nps_kit.errors import DataError, check_option
 from nps_kit.keys import resolve_keys
 
@@ -298,7 +298,7 @@ def _open_path(text: str, sheet=None) -> Source:
 
     if text.startswith(DUCKDB_PREFIX):
         return _open_duckdb_table(text)
-    if any(ch in text for ch in "*?[") and not Path(text).expanduser().exists():
+    if is_glob(text):
         pattern = str(Path(text).expanduser())
         files = sorted(globlib.glob(pattern, recursive=True))
         if not files:

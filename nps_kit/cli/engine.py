@@ -11,10 +11,10 @@ results hold either way; the output says which engine counted, and why.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from nps_kit.errors import ParameterError
-from nps_kit.engines import AUTO_DUCKDB_BYTES, CSV_SUFFIXES, ENGINES, choose_engine
+from nps_kit.engines import (AUTO_DUCKDB_BYTES, CSV_SUFFIXES, DUCKDB_PREFIX, ENGINES, choose_engine,
+                             is_glob)
 
 
 def add_engine_option(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +34,7 @@ def _export_layout(args: argparse.Namespace) -> tuple[str, str]:
 
     text = str(args.file)
     export = getattr(args, "export", "auto")
-    if text.startswith("duckdb:") or (any(ch in text for ch in "*?[") and not Path(text).exists()):
+    if text.startswith(DUCKDB_PREFIX) or is_glob(text):
         return "plain", "not a single file"
     path = resolve_path(text)
     if not path.is_file() or path.suffix.lower() not in CSV_SUFFIXES:

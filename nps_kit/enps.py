@@ -33,7 +33,8 @@ import pandas as pd
 from nps_kit.errors import DataError, ParameterError, check_confidence, check_option
 from nps_kit.intervals import METHODS, interval_arrays
 from nps_kit.summary import summarize
-from nps_kit.suppression import COMPLEMENTARY, PRIMARY, suppress_cells
+from nps_kit.suppression import (COMPLEMENTARY, PRIMARY, DisclosureAudit,
+                                 suppress_publication)
 
 DEFAULT_MIN_GROUP_SIZE = 5
 """Default anonymity threshold ``K``."""
@@ -193,6 +194,9 @@ class ENPSReport:
     unmatched_headcount : DataFrame
         Groups (in the headcount's columns) with respondents but no headcount row; every group
         containing them has no participation.
+    audit : DisclosureAudit
+        The disclosure audit over every table of the report together
+        (:func:`nps_kit.suppression.audit_publication`).
     """
 
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
@@ -207,6 +211,7 @@ class ENPSReport:
     ci_high: float | None
     participation: float | None
     unmatched_headcount: pd.DataFrame = field(repr=False)
+    audit: DisclosureAudit | None = field(default=None, repr=False)
 
     def table(self, grouping: Grouping = OVERALL) -> pd.DataFrame:
         """One table (a copy) by name (``"department x location"``) or columns."""
@@ -287,32 +292,27 @@ def format_table(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     return pd.DataFrame(show, index=table.index)
 
 
-def _lattice(tables: list[pd.DataFrame], columns: list[tuple[str, ...]]):
-    """Cell offsets and the partitions (parent, children) between the tables."""
-    offsets = np.cumsum([0] + [len(t) for t in tables])
-    partitions: list[tuple[int, np.ndarray]] = []
-    for iu, cu in enumerate(columns):
-        for it, ct in enumerate(columns):
-            if not (set(cu) < set(ct)):
-                continue
-            child_keys = tables[it][list(cu)].reset_index(drop=True)
-            if cu:
-                parent_keys = tables[iu][list(cu)].reset_index(drop=True)
-                parent_keys = parent_keys.assign(_parent=np.arange(len(parent_keys)))
-                parent = child_keys.merge(parent_keys, on=list(cu), how="left")["_parent"]
-                parent = parent.to_numpy(dtype=float)
-            else:
-                parent = np.zeros(len(child_keys))
-            if np.isnan(parent).any():  # cannot happen: coarser tables hold every group
-                raise DataError("internal: a group of a crossing has no parent group")
-            parent = parent.astype(np.intp)
-            children = np.arange(len(child_keys)) + offsets[it]
-            order = np.argsort(parent, kind="stable")
-            splits = np.flatnonzero(np.diff(parent[order])) + 1
-            for block in np.split(order, splits):
-                if len(block):
-                    partitions.append((int(offsets[iu] + parent[block[0]]), children[block]))
-    return offsets, partitions
+def _members(frame: pd.DataFrame, score: str, all_cols: list[str], tables: list[pd.DataFrame],
+             columns: list[tuple[str, ...]]) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """Finest cells (the crossing of every grouping column) and the finest cells of each
+    published cell, with the table number of each published cell."""
+    fine_t = summarize(frame, score, by=all_cols or None, method="wald")
+    fine_t = fine_t[fine_t["n"] > 0].reset_index(drop=True)
+    fine = fine_t[["detractors", "passives", "promoters"]].to_numpy(dtype=np.int64)
+    members: list[np.ndarray] = []
+    table_of: list[int] = []
+    for it, (cols, t) in enumerate(zip(columns, tables)):
+        if cols:
+            keys = t[list(cols)].reset_index(drop=True).assign(_cell=np.arange(len(t)))
+            joined = fine_t[list(cols)].assign(_fine=np.arange(len(fine_t))).merge(
+                keys, on=list(cols), how="inner")
+            per = joined.groupby("_cell")["_fine"].apply(np.asarray)
+            members += [per.get(i, np.zeros(0, dtype=np.intp)).astype(np.intp)
+                        for i in range(len(t))]
+        else:
+            members.append(np.arange(len(fine_t), dtype=np.intp))
+        table_of += [it] * len(t)
+    return fine, members, np.asarray(table_of)
 
 
 def enps_report(
@@ -364,7 +364,7 @@ def enps_report(
     -----
     eNPS = 100 (promoters - detractors) / n, promoters scoring 9-10 and detractors 0-6 (as for
     NPS). Blank group values form a group "(not given)". Suppression: primary (n < K) and
-    complementary, over all tables at once (:func:`nps_kit.suppression.suppress_cells`): a
+    complementary, over all tables at once (:func:`nps_kit.suppression.suppress_publication`): a
     suppressed group's n, counts and eNPS cannot be worked out from what is published.
 
     Examples
@@ -429,14 +429,15 @@ def enps_report(
                 )
         tables.append(t.reset_index(drop=True))
 
-    offsets, partitions = _lattice(tables, columns)
+    offsets = np.cumsum([0] + [len(t) for t in tables])
+    fine, members, table_of = _members(frame, score, all_cols, tables, columns)
     counts = np.vstack([t[["detractors", "passives", "promoters"]].to_numpy(dtype=np.int64)
                         for t in tables])
     heads = np.concatenate([
         t["headcount"].to_numpy(dtype=float, na_value=np.nan) if "headcount" in t.columns
         else np.full(len(t), np.nan) for t in tables
     ])
-    hidden, why = suppress_cells(counts, partitions, k, heads)
+    hidden, why, audit = suppress_publication(fine, members, table_of, k, heads)
     d, a, p = counts[:, 0], counts[:, 1], counts[:, 2]
     n = counts.sum(axis=1)
     ok = n > 0
@@ -493,6 +494,6 @@ def enps_report(
         n=None if pd.isna(overall["n"]) else int(overall["n"]), enps=num(overall["enps"]),
         ci_low=num(overall["ci_low"]), ci_high=num(overall["ci_high"]),
         participation=num(overall["participation"]) if "participation" in overall else None,
-        unmatched_headcount=unmatched_frame,
+        unmatched_headcount=unmatched_frame, audit=audit,
     )
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from nps_kit.safetext import markup_join
 from nps_kit.enps import (
     OVERALL,
     RESULT_COLUMNS,
@@ -174,12 +175,15 @@ def anonymity_note(report: ENPSReport) -> str:
         f"{k} answers* in every table, figure and exported result, never shown as zero or blank.",
         "Because totals are published, a hidden group could otherwise be worked out by "
         "subtraction (total minus the other groups, or across overlapping groupings"
-        + (f": {', '.join(tables)}" if tables else "") + "). Further groups are therefore hidden "
+        + (f": {markup_join(tables)}" if tables else "") + "). Further groups are therefore hidden "
         "as well, marked *suppressed to protect another group*; "
         "the kit checks that no hidden group's number of answers, counts of promoters, passives "
         "and detractors, or eNPS can be recovered from what is shown.",
         f"In this report {n_primary} group(s) are below the threshold and {n_comp} more are "
         "hidden to protect them. Participation is hidden wherever the answers are.",
+        *([report.audit.sentence() + " The guarantee covers this one report: two reports of the "
+           "same people (another wave, another choice of tables) can still be compared against "
+           "each other, so check group sizes before sharing both."] if report.audit else []),
         "Comments are quoted only from respondents whose groups are shown in every table, with "
         "e-mail addresses, phone numbers and listed names removed; comment themes use the same "
         "comments. No respondent identifiers appear in the report.",

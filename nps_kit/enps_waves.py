@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nps_kit.enps import OVERALL, RESULT_COLUMNS, ENPSReport, Grouping
+from nps_kit.safetext import display_text
+from nps_kit.enps import OVERALL, RESULT_COLUMNS, ENPSReport, Grouping, table_name
+from nps_kit.wording import p_text
 from nps_kit.errors import check_confidence, check_option
 
 CHANGE_COLUMNS: tuple[str, ...] = (
@@ -105,5 +107,47 @@ def format_changes(changes: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     interval = np.array([f"{f.format(lo)} to {f.format(hi)}" if pd.notna(lo) else "n/a"
                          for lo, hi in pairs], dtype=object)
     show["interval"] = np.where(hidden, "suppressed", interval)
-    show["p-value"] = text(changes["p_value"], lambda v: f"{v:.3f}")
+    show["p-value"] = text(changes["p_value"], lambda v: p_text(v).removeprefix("p ").lstrip("= "))
     return pd.DataFrame(show, index=changes.index)
+
+
+DIFFERENCING_GAP = (1, 2)
+"""Changes of a group's size between waves that let a reader isolate one or two people."""
+
+
+def differencing_warnings(previous: ENPSReport, current: ENPSReport,
+                          grouping: Grouping = OVERALL) -> list[str]:
+    """Groups published in both waves whose answers or headcount changed by 1 or 2.
+
+    The anonymity guarantee holds per publication (METHODS.md, "Disclosure control"). Two
+    publications of the same group, one with 6 answers and one with 5, let a reader who knows
+    who left work out that person's answer from the two results (the "one person left" attack).
+    This lists every such group so the publisher can decide before sharing both.
+
+    Returns
+    -------
+    list of str
+        One sentence per group, e.g. ``"department Legal: 6 answers in the previous wave, 5
+        now"``; empty when there is none.
+    """
+    t2, t1 = current.table(grouping), previous.table(grouping)
+    cols = [c for c in t2.columns if c not in RESULT_COLUMNS]
+    keep = [*cols, "n", "suppressed", *(["headcount"] if "headcount" in t2.columns
+                                        and "headcount" in t1.columns else [])]
+    if cols:
+        both = t1[keep].merge(t2[keep], on=cols, how="inner", suffixes=("_1", "_2"))
+    else:
+        both = pd.concat([t1[keep].add_suffix("_1"), t2[keep].add_suffix("_2")], axis=1)
+    out = []
+    name = table_name(tuple(cols))
+    for _, row in both.iterrows():
+        if bool(row["suppressed_1"]) or bool(row["suppressed_2"]):
+            continue
+        label = " / ".join(display_text(row[c], "plain") for c in cols) if cols else "everyone"
+        for what, unit in (("n", "answers"), ("headcount", "people invited")):
+            if f"{what}_1" not in both.columns:
+                continue
+            a, b = row[f"{what}_1"], row[f"{what}_2"]
+            if pd.notna(a) and pd.notna(b) and abs(int(b) - int(a)) in DIFFERENCING_GAP:
+                out.append(f"{name} {label}: {int(a)} {unit} in the previous wave, {int(b)} now")
+    return out

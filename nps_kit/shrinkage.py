@@ -600,7 +600,40 @@ def enps_shrinkage(
                            n_draws=int(n_draws), notes=notes)
 
 
+def enps_rankings(report, seed: int | None = 0, prior: str = "overall-shares",
+                  n_draws: int = 10_000) -> tuple[dict[str, ShrinkageResult], list[str]]:
+    """The fair ranking of every one-column table of an eNPS report that can have one.
+
+    A table with fewer published groups than the prior needs (:data:`MIN_GROUPS`) is left out
+    and named in the returned sentences, so a report goes on without it; crossings are left out
+    (too sparse to rank).
+
+    Returns
+    -------
+    rankings : dict of table name -> ShrinkageResult
+    left_out : list of str
+        Plain sentences, one per table without a ranking, with the reason.
+    """
+    from nps_kit.enps import OVERALL, RESULT_COLUMNS
+    from nps_kit.safetext import display_text
+
+    rankings: dict[str, ShrinkageResult] = {}
+    left_out: list[str] = []
+    for name, table in report.tables.items():
+        if name == OVERALL or len([c for c in table.columns if c not in RESULT_COLUMNS]) != 1:
+            continue
+        published = int((~table["suppressed"].to_numpy(dtype=bool)
+                         & (table["n"].fillna(0).to_numpy(dtype=float) > 0)).sum())
+        if published < MIN_GROUPS[prior]:
+            left_out.append(f"No fair ranking by {display_text(name, 'plain')}: it needs at least "
+                            f"{MIN_GROUPS[prior]} groups shown, this table shows {published}.")
+            continue
+        rankings[name] = enps_shrinkage(report, name, prior, seed=seed, n_draws=n_draws)
+    return rankings, left_out
+
+
 __all__ = [
+    "enps_rankings",
     "DirichletPrior", "MIN_CONCENTRATION", "PRIORS", "SHRINK_COLUMNS",
     "ShrinkageResult", "enps_shrinkage", "fit_prior", "marginal_loglik", "posterior_draws",
     "shrink", "shrink_counts", "shrink_table",

@@ -1,53 +1,52 @@
-"""Primary and complementary cell suppression for tables of small groups (eNPS anonymity).
+"""Cell suppression for everything one eNPS publication shows, with a disclosure audit.
 
-A report publishes several tables of the same respondents: the total, one table per grouping
-(department, location, ...) and crossings (department x location). Each published cell carries
-its counts of detractors, passives and promoters (directly, or through n, eNPS and the interval,
-which determine them). Hiding a small cell is not enough: its counts follow by subtraction from
-its parent (the total, or a margin of a crossing) and its published siblings. This module
-decides which cells to hide.
+A publication shows several tables of the same respondents: the total, one table per grouping
+(department, location, ...) and crossings (department x location). Every published cell is the
+sum of some *finest cells*: the groups of the crossing of every column any table uses (department
+x location x tenure). Hiding a small cell is not enough: its counts may follow by subtraction,
+also between tables whose columns are not nested (when every department sits in one location,
+a location minus its other departments is the hidden department).
 
-The cells and the additive relations between them are given as a *lattice*: cell counts and a
-list of partitions ``(parent, children)`` meaning ``counts[parent] == counts[children].sum()``
-(every published table whose groups refine another published table's groups gives one partition
-per cell of the coarser table).
+The model, as in the disclosure-control tools of official statistics (tau-argus, sdcTable;
+Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley, ch. 4-5; de Wolf 2002, "HiTaS"):
 
-Algorithm (a heuristic in the spirit of the usual cell-suppression heuristics; Hundepool et al.
-2012, *Statistical Disclosure Control*, Wiley, ch. 5; Cox 1980, "Suppression methodology and
-statistical disclosure control", JASA 75, 377-385):
+- unknowns: the detractors, passives and promoters of every finest cell with respondents
+  (the attacker is assumed to know which crossings hold anybody, e.g. from the organisation
+  chart);
+- knowledge: every published cell's counts as the sum of its finest cells, non-negativity,
+  the published reason of every hidden cell (a primary cell has at most ``K - 1`` answers, a
+  complementary one at least ``K``) and every published headcount (``n <= headcount``);
+- protected: every hidden cell (a complementary cell shown as hidden must stay hidden too) and
+  every finest cell with fewer than ``K`` answers (a small crossing that no table shows is
+  still a small group);
+- the audit: for every protected group and each of n, detractors, passives and promoters, the
+  minimum and maximum over everything above (linear programs, SciPy's HiGHS), rounded inward to
+  whole respondents. The group is *pinned* when that range is narrower than the protection level
+  ``P`` (default 1: the attacker must be left with at least two whole values, the true one and
+  one at least 1 respondent away).
 
-1. **Primary suppression**: every cell with fewer than ``K`` respondents.
-2. **Complementary suppression**, repeated until nothing changes: in every partition whose
-   parent is published, the hidden children must be either none, or at least two cells that
-   *together* have at least ``K`` respondents and at least one detractor, one passive and one
-   promoter (otherwise the sum of the hidden cells is itself a small group, or shows that none
-   of them has, say, a promoter). When the rule fails the smallest published child is hidden
-   too; when every child is hidden already the parent is hidden.
-3. **Linear audit**: a hidden cell is still exposed when it follows from a chain of
-   subtractions across tables (a "bridge" between otherwise protected blocks of a crossing).
-   With ``A`` the matrix of the partition equations restricted to the hidden cells, a hidden
-   cell ``j`` is determined exactly when the unit vector ``e_j`` lies in the row space of ``A``,
-   i.e. when row ``j`` of a basis of the null space of ``A`` is zero. Such a cell gets one more
-   hidden neighbour (the smallest that makes it undetermined), and step 2 runs again.
-4. **Integer audit**: bounds can pin a cell even when equations alone do not (two hidden cells
-   of at most 4 people that together hold 8; a group whose hidden part has no promoters). For
-   every hidden cell, :func:`exposed_cells` looks for another whole-number solution of
-   everything published that changes the cell's n, a count or its eNPS; a cell with none gets
-   one more hidden neighbour as in step 3, and steps 2-4 run again.
+Suppression:
 
-Guarantee (tested in ``tests/test_suppression_attack.py`` by an integer-programming attack):
-no hidden cell's n, detractors, passives, promoters or eNPS is uniquely determined by the
-published cells, the partition equations, non-negativity, whole numbers, the published reasons
-(a primary cell has fewer than ``K`` respondents, a complementary one at least ``K``) and the
-published headcounts. Steps 1-3 are a heuristic: they do not hide the fewest possible cells.
+1. **Primary**: every published cell with fewer than ``K`` answers.
+2. **Complementary, by rule** (fast, repeated until nothing changes): in every partition of a
+   published cell into cells of another table (found from the finest cells, so implicit nesting
+   counts), the hidden parts must be none, or at least two that together have at least ``K``
+   answers and one of each category; otherwise the smallest published part, or the parent, is
+   hidden too.
+3. **Complementary, by audit**: while the audit pins a protected group, hide the published cell
+   sharing respondents with it that unpins it (smallest first; the total last), then step 2
+   again.
+
+The result carries the final :class:`DisclosureAudit`. Steps 2-3 are heuristics: they do not hide
+the fewest possible cells, but the audit they end with is exact for the linear relaxation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.linalg import null_space
 
 PRIMARY = "primary"
 """Reason code of a cell hidden because it has fewer than ``K`` respondents."""
@@ -55,277 +54,382 @@ PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
 """Reason code of a cell hidden so that another hidden cell cannot be computed by subtraction."""
 
-Partition = tuple[int, np.ndarray]
+DEFAULT_PROTECTION = 1
+"""Protection level ``P`` in respondents: the narrowest range an attacker may be left with."""
+
+COUNT_NAMES = ("n", "detractors", "passives", "promoters")
 
 
-def _as_partitions(partitions: Sequence[tuple[int, Sequence[int]]]) -> list[Partition]:
-    return [(int(parent), np.asarray(children, dtype=np.intp)) for parent, children in partitions]
+@dataclass(frozen=True)
+class DisclosureAudit:
+    """What an attacker can work out about the protected groups of one publication.
 
-
-def determined_cells(
-    n_cells: int, partitions: Sequence[tuple[int, Sequence[int]]], hidden: np.ndarray
-) -> np.ndarray:
-    """Hidden cells whose value follows linearly from the published cells.
-
-    Parameters
+    Attributes
     ----------
-    n_cells : int
-        Number of cells in the lattice.
-    partitions : sequence of (parent, children)
-        Additive relations ``x[parent] = sum(x[children])``.
-    hidden : bool array of length ``n_cells``
-        Which cells are hidden.
-
-    Returns
-    -------
-    bool array
-        True for hidden cells that equal a linear combination of published values (for every
-        count at once: the equations are the same for n, detractors, passives and promoters).
+    protected : int
+        Protected groups audited (hidden cells and small finest cells).
+    pinned : int
+        Protected groups with a count whose range is narrower than ``protection`` (0 after
+        :func:`suppress_publication`).
+    protection : int
+        Required width of every range, in respondents.
+    narrowest : float or None
+        Narrowest range over every count of every protected group (None when none is protected).
+    ranges : ndarray, shape (protected, 4, 2)
+        Minimum and maximum of n, detractors, passives and promoters per protected group.
     """
-    hidden = np.asarray(hidden, dtype=bool)
-    unknown = np.flatnonzero(hidden)
-    out = np.zeros(n_cells, dtype=bool)
-    if len(unknown) == 0:
-        return out
-    col = np.full(n_cells, -1, dtype=np.intp)
-    col[unknown] = np.arange(len(unknown))
-    rows = []
-    for parent, children in _as_partitions(partitions):
-        row = np.zeros(len(unknown))
-        if hidden[parent]:
-            row[col[parent]] += 1.0
-        kids = children[hidden[children]]
-        np.subtract.at(row, col[kids], 1.0)
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return out
-    basis = null_space(np.vstack(rows))
-    if basis.size == 0:
-        out[unknown] = True
-        return out
-    out[unknown] = np.all(np.abs(basis) < 1e-9, axis=1)
+
+    protected: int
+    pinned: int
+    protection: int
+    narrowest: float | None
+    ranges: np.ndarray = field(repr=False)
+
+    @property
+    def passed(self) -> bool:
+        """True when no protected group is pinned."""
+        return self.pinned == 0
+
+    def sentence(self) -> str:
+        """The audit in one sentence for a report."""
+        if self.protected == 0:
+            return "Disclosure audit: no group has fewer answers than the threshold."
+        verdict = ("none can be worked out" if self.passed
+                   else f"{self.pinned} can still be narrowed down")
+        width = "" if self.narrowest is None or not np.isfinite(self.narrowest) else (
+            f"; from everything shown, each of their counts stays uncertain by at least "
+            f"{int(self.narrowest)} respondent{'s' if self.narrowest != 1 else ''}")
+        return (f"Disclosure audit over every table shown: {self.protected} hidden or small "
+                f"group(s) protected, {verdict}{width}.")
+
+
+def audit_record(audit: DisclosureAudit) -> dict:
+    """The audit as JSON-safe numbers (no group names, no counts): what a ``--json`` carries."""
+    return {"protected_groups": audit.protected, "pinned_groups": audit.pinned,
+            "protection_level": audit.protection,
+            "narrowest_range": None if audit.narrowest is None or not np.isfinite(audit.narrowest)
+            else audit.narrowest,
+            "passed": audit.passed,
+            "model": "linear programs over the finest cells of every table shown (HiGHS)"}
+
+
+def _members(members: Sequence[Sequence[int]]) -> list[np.ndarray]:
+    return [np.unique(np.asarray(m, dtype=np.intp)) for m in members]
+
+
+def partitions_of(members: Sequence[Sequence[int]], table_of: Sequence[int],
+                  n: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """Partitions ``(parent, children)`` between published tables, from the finest cells.
+
+    A cell of one table is partitioned by the cells of another table that lie inside it when
+    together they hold exactly its finest cells (column nesting, or nesting in the data, such as
+    every department in one location). Cells without respondents take no part.
+    """
+    mem = _members(members)
+    sets = [frozenset(m.tolist()) for m in mem]
+    table_of = np.asarray(table_of)
+    out: list[tuple[int, np.ndarray]] = []
+    for u, su in enumerate(sets):
+        if not su:
+            continue
+        for t in np.unique(table_of):
+            if t == table_of[u]:
+                continue
+            kids = [c for c in np.flatnonzero(table_of == t) if sets[c] and sets[c] <= su]
+            if kids and frozenset().union(*(sets[c] for c in kids)) == su:
+                out.append((u, np.asarray(kids, dtype=np.intp)))
     return out
 
 
-def _bounds_of_n(reason: np.ndarray, headcount: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """What the published reason and headcount tell about a hidden cell's n."""
-    lower = np.where(reason == COMPLEMENTARY, float(k), 0.0)
-    upper = np.where(reason == PRIMARY, float(k - 1), np.inf)
-    return lower, np.fmin(upper, np.where(np.isnan(headcount), np.inf, headcount))
+class _Model:
+    """The attacker's linear program for one set of hidden cells."""
 
+    def __init__(self, fine, mem, hidden, reason, k, headcount):
+        from scipy.sparse import coo_matrix
 
-def exposed_cells(
-    counts: np.ndarray,
-    partitions: Sequence[tuple[int, Sequence[int]]],
-    hidden: np.ndarray,
-    reason: np.ndarray,
-    min_group_size: int,
-    headcount: np.ndarray | None = None,
-    check: Sequence[int] | None = None,
-) -> np.ndarray:
-    """Hidden cells whose n, a count or eNPS an attacker can pin down exactly.
+        self.fine = fine
+        n_f = len(fine)
+        self.nv = 3 * n_f
+        rows, cols, vals, b_eq = [], [], [], []
+        r = 0
+        for c, m in enumerate(mem):
+            if hidden[c] or len(m) == 0:
+                continue
+            for j in range(3):
+                rows += [r] * len(m)
+                cols += (3 * m + j).tolist()
+                vals += [1.0] * len(m)
+                b_eq.append(float(fine[m, j].sum()))
+                r += 1
+        self.a_eq = coo_matrix((vals, (rows, cols)), shape=(r, self.nv)).tocsr() if r else None
+        self.b_eq = np.asarray(b_eq) if r else None
+        rows, cols, vals, b_ub = [], [], [], []
+        r = 0
+        for c, m in enumerate(mem):
+            if len(m) == 0:
+                continue
+            limits = []
+            if reason[c] == PRIMARY:
+                limits.append((1.0, float(k - 1)))
+            elif reason[c] == COMPLEMENTARY:
+                limits.append((-1.0, -float(k)))
+            if headcount is not None and np.isfinite(headcount[c]):
+                limits.append((1.0, float(headcount[c])))
+            for sign, bound in limits:
+                idx = (3 * m[:, None] + np.arange(3)).ravel()
+                rows += [r] * len(idx)
+                cols += idx.tolist()
+                vals += [sign] * len(idx)
+                b_ub.append(bound)
+                r += 1
+        self.a_ub = coo_matrix((vals, (rows, cols)), shape=(r, self.nv)).tocsr() if r else None
+        self.b_ub = np.asarray(b_ub) if r else None
 
-    Only the cells in ``check`` are examined when it is given (default: every hidden cell).
+    def solve(self, objective: np.ndarray) -> np.ndarray | None:
+        """An optimal solution, or None when the objective is unbounded (nothing caps it)."""
+        from scipy.optimize import linprog
 
-    The attacker knows the published cells, the partition equations, that counts are whole
-    numbers >= 0, the reasons (a primary cell has n <= K - 1, a complementary one n >= K) and
-    n <= headcount. For each hidden cell the minimum and maximum of n, detractors, passives,
-    promoters or ``(p - d) - e n`` (e = the cell's true eNPS / 100, so the term is 0 exactly
-    when the eNPS is unchanged) must take another value than the truth in some whole-number
-    solution; otherwise the cell is exposed. Solutions come from mixed integer programs
-    (``scipy.optimize.milp``, HiGHS): a small pool from seeded random objectives, then the
-    maximum and minimum of each target not yet seen to change.
-    """
-    from scipy.optimize import Bounds, LinearConstraint, milp
+        res = linprog(objective, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.b_eq,
+                      bounds=(0, None), method="highs")
+        if res.status == 3:
+            return None
+        if res.status != 0:  # the truth is a solution, so only a solver failure gets here
+            raise RuntimeError(f"internal: the disclosure audit's linear program failed: "
+                               f"{res.message}")
+        return res.x
 
-    counts = np.asarray(counts, dtype=np.int64).reshape(-1, 3)
-    m = len(counts)
-    hidden = np.asarray(hidden, dtype=bool)
-    cells = np.flatnonzero(hidden)
-    out = np.zeros(m, dtype=bool)
-    if len(cells) == 0:
-        return out
-    hc = np.full(m, np.nan) if headcount is None else np.asarray(headcount, dtype=float)
-    col = np.full(m, -1, dtype=np.intp)
-    col[cells] = np.arange(len(cells))
-    nv = 3 * len(cells)
-    eq, rhs = [], []
-    for parent, children in _as_partitions(partitions):
-        coef = np.zeros((3, nv))
-        known = np.zeros(3)
-        for sign, group in ((1.0, np.array([parent])), (-1.0, children)):
-            for cell in group:
-                if hidden[cell]:
-                    coef[np.arange(3), 3 * col[cell] + np.arange(3)] += sign
-                else:
-                    known -= sign * counts[cell]
-        if coef.any():
-            eq.append(coef)
-            rhs.append(known)
-    lower, upper = _bounds_of_n(np.asarray(reason), hc, min_group_size)
-    sums = np.zeros((len(cells), nv))
-    sums[np.repeat(np.arange(len(cells)), 3), np.arange(nv)] = 1.0
-    constraints = [LinearConstraint(sums, lower[cells], upper[cells])]
-    if eq:
-        a_eq, b_eq = np.vstack(eq), np.concatenate(rhs)
-        constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
-    bounds = Bounds(np.zeros(nv), np.full(nv, np.inf))
-    integrality = np.ones(nv)
-    truth = counts[cells].ravel().astype(float)
-
-    def solve(objective: np.ndarray) -> np.ndarray | None:
-        res = milp(objective, constraints=constraints, bounds=bounds, integrality=integrality)
-        return np.round(res.x) if res.success else None
-
-    # Targets per cell: n, d, a, p and (p - d) - e n, which is 0 at the truth.
-    def targets(j: int, x: np.ndarray) -> np.ndarray:
-        d, a, p = x[3 * j: 3 * j + 3]
-        t = counts[cells[j]]
-        e = (t[2] - t[0]) / t.sum() if t.sum() else 0.0
-        return np.array([d + a + p, d, a, p, (p - d) - e * (d + a + p)])
-
-    def objective(j: int, which: int) -> np.ndarray:
-        o = np.zeros(nv)
+    def objective(self, m: np.ndarray, which: int) -> np.ndarray:
+        o = np.zeros(self.nv)
         if which == 0:
-            o[3 * j: 3 * j + 3] = 1.0
-        elif which < 4:
-            o[3 * j + which - 1] = 1.0
+            o[(3 * m[:, None] + np.arange(3)).ravel()] = 1.0
         else:
-            t = counts[cells[j]]
-            e = (t[2] - t[0]) / t.sum() if t.sum() else 0.0
-            o[3 * j: 3 * j + 3] = (-1.0 - e, -e, 1.0 - e)
+            o[3 * m + which - 1] = 1.0
         return o
 
-    # A pool of other solutions: a cell's target is free when some solution changes it.
+    def range_of(self, m: np.ndarray, which: int) -> tuple[float, float]:
+        """Whole-number minimum and maximum of count ``which`` (0 = n) of the finest cells m."""
+        o = self.objective(m, which)
+        lo = self.solve(o)  # counts are >= 0, so the minimum always exists
+        hi = self.solve(-o)
+        top = np.inf if hi is None else float(np.floor(o @ hi + 1e-6)) + 0.0
+        return float(np.ceil(o @ lo - 1e-6)) + 0.0, top
+
+
+def _targets(fine: np.ndarray, mem: list[np.ndarray], hidden: np.ndarray, reason: np.ndarray,
+             k: int) -> list[np.ndarray]:
+    """Protected groups as arrays of finest cells: hidden cells, then small finest cells."""
+    out, seen = [], set()
+    n_fine = fine.sum(axis=1)
+    for c, m in enumerate(mem):
+        key = frozenset(m.tolist())
+        if hidden[c] and len(m) and key not in seen:
+            seen.add(key)
+            out.append(m)
+    for f in np.flatnonzero((n_fine > 0) & (n_fine < k)):
+        if frozenset([int(f)]) not in seen:
+            seen.add(frozenset([int(f)]))
+            out.append(np.array([f], dtype=np.intp))
+    return out
+
+
+def _pinned(model: _Model, targets: list[np.ndarray], protection: int,
+            pool_size: int = 6) -> list[int]:
+    """Indices of the targets with a count narrower than ``protection``.
+
+    A pool of seeded random solutions shows most counts free at once; only the rest need their
+    own minimum and maximum.
+    """
     rng = np.random.default_rng(0)
-    pool = [x for x in (solve(rng.standard_normal(nv)) for _ in range(4)) if x is not None]
-    examine = cells if check is None else [c for c in cells if c in set(check)]
-    for cell in examine:
-        j = int(col[cell])
-        base = targets(j, truth)
-        for which in range(5):
-            if which == 4 and counts[cell].sum() == 0:
+    pool = [x for x in (model.solve(rng.random(model.nv)) for _ in range(pool_size))
+            if x is not None]
+    out = []
+    for i, m in enumerate(targets):
+        for which in range(4):
+            o = model.objective(m, which)
+            if pool and np.ptp([o @ x for x in pool]) >= protection + 1e-6:
                 continue
-            if any(abs(targets(j, x)[which] - base[which]) > 1e-9 for x in pool):
-                continue
-            for sense in (-1.0, 1.0):
-                x = solve(sense * objective(j, which))
-                if x is not None:
-                    pool.append(x)
-                    if abs(targets(j, x)[which] - base[which]) > 1e-9:
-                        break
-            else:
-                out[cell] = True
+            lo, hi = model.range_of(m, which)
+            if hi - lo < protection:
+                out.append(i)
                 break
     return out
 
 
-def _partition_ok(counts: np.ndarray, hidden_kids: np.ndarray, k: int) -> bool:
+def audit_publication(
+    fine: np.ndarray,
+    members: Sequence[Sequence[int]],
+    hidden: np.ndarray,
+    reason: Sequence[str],
+    min_group_size: int,
+    headcount: np.ndarray | None = None,
+    protection: int = DEFAULT_PROTECTION,
+) -> DisclosureAudit:
+    """Audit one publication: how narrowly can each protected group's counts be worked out?
+
+    Parameters
+    ----------
+    fine : array of shape (finest cells, 3)
+        Detractors, passives and promoters of every finest cell.
+    members : sequence of int sequences
+        For every published cell, the finest cells it sums.
+    hidden : bool array
+        Which published cells are hidden.
+    reason : sequence of str
+        :data:`PRIMARY`, :data:`COMPLEMENTARY` or ``""`` per published cell (published too).
+    min_group_size : int
+        ``K``.
+    headcount : array, optional
+        Published headcount per cell (NaN where none).
+    protection : int
+        ``P``: the narrowest acceptable range, in respondents.
+
+    Returns
+    -------
+    DisclosureAudit
+
+    Notes
+    -----
+    For a protected group G and count c, the range is
+    ``[ceil(min c_G), floor(max c_G)]`` over ``x >= 0`` with ``A_pub x = b_pub`` (every published
+    cell), ``n_h <= K - 1`` (primary), ``n_h >= K`` (complementary) and ``n_h <= headcount_h``;
+    two linear programs per count (HiGHS). Hundepool et al. (2012), ch. 4.
+    """
+    fine = np.asarray(fine, dtype=np.int64).reshape(-1, 3)
+    mem = _members(members)
+    hidden = np.asarray(hidden, dtype=bool)
+    reason = np.asarray(reason, dtype=object)
+    k = int(min_group_size)
+    targets = _targets(fine, mem, hidden, reason, k)
+    ranges = np.zeros((len(targets), 4, 2))
+    if not targets:
+        return DisclosureAudit(0, 0, protection, None, ranges)
+    model = _Model(fine, mem, hidden, reason, k, headcount)
+    for i, m in enumerate(targets):
+        for which in range(4):
+            ranges[i, which] = model.range_of(m, which)
+    widths = ranges[:, :, 1] - ranges[:, :, 0]
+    pinned = int((widths < protection).any(axis=1).sum())
+    return DisclosureAudit(len(targets), pinned, protection, float(widths.min()), ranges)
+
+
+def _rule_ok(counts: np.ndarray, hidden_kids: np.ndarray, k: int) -> bool:
     if len(hidden_kids) == 0:
         return True
     together = counts[hidden_kids].sum(axis=0)
     return len(hidden_kids) >= 2 and together.sum() >= k and together.min() >= 1
 
 
-def _pick_smallest(candidates: np.ndarray, n: np.ndarray) -> int:
-    """The candidate with the fewest respondents (first in cell order on ties)."""
+def _smallest(candidates: np.ndarray, n: np.ndarray) -> int:
     order = np.lexsort((candidates, n[candidates]))
     return int(candidates[order[0]])
 
 
-def _neighbours(cell: int, parts: list[Partition], hidden: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Published cells sharing a partition with ``cell``, smallest first."""
-    near = [np.append(children, parent) for parent, children in parts
-            if cell == parent or cell in children]
-    if not near:
-        return np.zeros(0, dtype=np.intp)
-    cand = np.unique(np.concatenate(near))
-    cand = cand[~hidden[cand]]
-    return cand[np.lexsort((cand, n[cand]))]
-
-
-def suppress_cells(
-    counts: np.ndarray,
-    partitions: Sequence[tuple[int, Sequence[int]]],
+def suppress_publication(
+    fine: np.ndarray,
+    members: Sequence[Sequence[int]],
+    table_of: Sequence[int],
     min_group_size: int,
     headcount: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Decide which cells of a lattice of tables to hide.
+    protection: int = DEFAULT_PROTECTION,
+) -> tuple[np.ndarray, np.ndarray, DisclosureAudit]:
+    """Decide which published cells to hide, over every table of one publication at once.
 
     Parameters
     ----------
-    counts : array of shape (cells, 3)
-        Detractors, passives and promoters of every cell of every table.
-    partitions : sequence of (parent, children)
-        Additive relations ``counts[parent] == counts[children].sum(axis=0)``.
+    fine : array of shape (finest cells, 3)
+        Counts of the finest cells.
+    members : sequence of int sequences
+        Finest cells of every published cell.
+    table_of : sequence of int
+        Table of every published cell (partitions are looked for between tables).
     min_group_size : int
-        ``K``: cells with fewer respondents are hidden (primary suppression).
+        ``K``: cells with fewer answers are hidden.
     headcount : array, optional
-        Published headcount per cell (NaN where none): an attacker knows n <= headcount.
+        Published headcount per cell (NaN where none).
+    protection : int
+        ``P`` of :func:`audit_publication`.
 
     Returns
     -------
     hidden : bool array
-        Cells to hide.
     reason : str array
-        ``"primary"``, ``"complementary"`` or ``""`` (published) per cell.
-
-    Notes
-    -----
-    See the module docstring for the algorithm and the guarantee.
+        ``"primary"``, ``"complementary"`` or ``""`` per published cell.
+    audit : DisclosureAudit
+        The audit of the result (``audit.passed`` is True unless even hiding every cell leaves
+        a count narrower than ``P``, which only a threshold below ``P + 1`` can cause).
 
     Examples
     --------
-    >>> counts = np.array([[4, 4, 12], [1, 1, 1], [1, 1, 5], [2, 2, 6]])
-    >>> hidden, reason = suppress_cells(counts, [(0, [1, 2, 3])], 5)
-    >>> reason.tolist()
-    ['', 'primary', 'complementary', '']
+    Departments D1..D4, every one in one location (D2 and D3 share L2); D3 has 4 answers:
+
+    >>> fine = np.array([[8, 4, 8], [12, 3, 5], [2, 1, 1], [5, 5, 10]])
+    >>> members = [[0, 1, 2, 3], [0], [1], [2], [3], [0], [1, 2], [3]]
+    >>> hidden, reason, audit = suppress_publication(fine, members, [0, 1, 1, 1, 1, 2, 2, 2], 5)
+    >>> hidden.astype(int).tolist(), audit.passed
+    ([0, 0, 1, 1, 0, 0, 0, 0], True)
     """
-    counts = np.asarray(counts, dtype=np.int64).reshape(-1, 3)
+    fine = np.asarray(fine, dtype=np.int64).reshape(-1, 3)
+    mem = _members(members)
+    k = int(min_group_size)
+    counts = np.array([fine[m].sum(axis=0) if len(m) else np.zeros(3, np.int64) for m in mem],
+                      dtype=np.int64).reshape(-1, 3)
     n = counts.sum(axis=1)
-    m = len(n)
-    parts = _as_partitions(partitions)
-    hidden = n < min_group_size
+    m_cells = len(mem)
+    # smallest parents first, so a hidden cell's nearest siblings protect it
+    parts = sorted(partitions_of(mem, table_of, n), key=lambda part: (n[part[0]], part[0]))
+    hidden = n < k
     reason = np.where(hidden, PRIMARY, "").astype(object)
+    # the total (the one cell holding every finest cell) is hidden last
+    everyone = np.array([len(m) == len(fine) for m in mem])
 
     def hide(cell: int) -> None:
         hidden[cell] = True
         reason[cell] = COMPLEMENTARY
 
-    def still_exposed(cell: int, trial_cell: int) -> bool:
-        trial, trial_reason = hidden.copy(), reason.copy()
-        trial[trial_cell], trial_reason[trial_cell] = True, COMPLEMENTARY
-        if determined_cells(m, parts, trial)[cell]:
-            return True
-        return bool(exposed_cells(counts, parts, trial, trial_reason, min_group_size,
-                                  headcount, check=[cell])[cell])
+    def apply_rule() -> None:
+        for _ in range(4 * m_cells + 4):
+            changed = False
+            for parent, children in parts:
+                if hidden[parent]:
+                    continue
+                kids = children[hidden[children]]
+                if _rule_ok(counts, kids, k):
+                    continue
+                open_kids = children[~hidden[children]]
+                hide(_smallest(open_kids, n) if len(open_kids) else parent)
+                changed = True
+            if not changed:
+                return
 
-    for _ in range(4 * m + 4):
-        changed = False
-        for parent, children in parts:
-            if hidden[parent]:
-                continue
-            kids = children[hidden[children]]
-            if _partition_ok(counts, kids, min_group_size):
-                continue
-            open_kids = children[~hidden[children]]
-            hide(_pick_smallest(open_kids, n) if len(open_kids) else parent)
-            changed = True
-        if changed:
-            continue
-        exposed = np.flatnonzero(determined_cells(m, parts, hidden))
-        if len(exposed) == 0:
-            exposed = np.flatnonzero(exposed_cells(counts, parts, hidden, reason.astype(str),
-                                                   min_group_size, headcount))
-        if len(exposed) == 0:
+    apply_rule()
+    for _ in range(4 * m_cells + 4):
+        model = _Model(fine, mem, hidden, reason, k, headcount)
+        targets = _targets(fine, mem, hidden, reason, k)
+        pinned = _pinned(model, targets, protection)
+        if not pinned:
             break
-        target = int(exposed[0])
-        order = _neighbours(target, parts, hidden, n)
-        if len(order) == 0:  # nothing published around it is left: hide everything
-            for cell in np.flatnonzero(~hidden):
-                hide(int(cell))
-            break
-        chosen = next((int(c) for c in order if not still_exposed(target, int(c))), int(order[0]))
+        target = targets[pinned[0]]
+        tset = set(target.tolist())
+        near = np.array([c for c in range(m_cells)
+                         if not hidden[c] and tset & set(mem[c].tolist())], dtype=np.intp)
+        if len(near) == 0:
+            break  # everything around it is hidden; only a threshold below P + 1 gets here
+        near = near[np.lexsort((near, n[near], everyone[near]))]
+        chosen = int(near[0])
+        for cell in near[:8]:
+            trial_h, trial_r = hidden.copy(), reason.copy()
+            trial_h[cell], trial_r[cell] = True, COMPLEMENTARY
+            trial = _Model(fine, mem, trial_h, trial_r, k, headcount)
+            if not _pinned(trial, [target], protection):
+                chosen = int(cell)
+                break
         hide(chosen)
-    return hidden, reason.astype(str)
+        apply_rule()
+    audit = audit_publication(fine, mem, hidden, reason.astype(str), k, headcount, protection)
+    return hidden, reason.astype(str), audit
+
+
+__all__ = [
+    "COMPLEMENTARY", "COUNT_NAMES", "DEFAULT_PROTECTION", "DisclosureAudit", "PRIMARY",
+    "audit_publication", "audit_record", "partitions_of", "suppress_publication",
+]

@@ -26,7 +26,7 @@ from nps_kit.enps_waves import compare_enps, format_changes
 from nps_kit.errors import DataError, ParameterError
 from nps_kit.intervals import nps_interval
 from nps_kit.io import read_table
-from nps_kit.suppression import determined_cells, suppress_cells
+from nps_kit.suppression import audit_publication, suppress_publication
 
 
 def team_data(sizes: dict[str, list[int]]) -> pd.DataFrame:
@@ -128,12 +128,16 @@ def test_crossing_rows_and_columns_never_have_a_single_hidden_cell():
 
 
 def test_suppression_lattice_unit():
-    # parent 0 = 1 + 2 + 3; a single primary cell pulls in the smallest sibling
-    counts = np.array([[4, 4, 12], [1, 1, 1], [1, 1, 5], [2, 2, 6]])
-    hidden, reason = suppress_cells(counts, [(0, [1, 2, 3])], 5)
+    # total = 1 + 2 + 3; a single primary cell pulls in the smallest sibling
+    fine = np.array([[1, 1, 1], [1, 1, 5], [2, 2, 6]])
+    members = [[0, 1, 2], [0], [1], [2]]
+    hidden, reason, audit = suppress_publication(fine, members, [0, 1, 1, 1], 5)
     assert hidden.tolist() == [False, True, True, False]
-    assert not determined_cells(4, [(0, [1, 2, 3])], hidden).any()
-    assert determined_cells(4, [(0, [1, 2, 3])], np.array([False, True, False, False]))[1]
+    assert audit.passed and audit.protected == 2  # the small cell and its complement
+    # hiding the small cell alone pins it: total minus the two published cells
+    alone = audit_publication(fine, members, np.array([False, True, False, False]),
+                              ["", "primary", "", ""], 5)
+    assert alone.pinned == 1 and alone.narrowest == 0
 
 
 def test_participation_and_headcount():

@@ -16,6 +16,7 @@ from nps_kit.enps import DEFAULT_MIN_GROUP_SIZE, enps_report
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
 from nps_kit.io import read_responses
+from nps_kit.suppression import audit_record
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,9 +77,10 @@ def run(args: argparse.Namespace) -> int:
                     "min_group_size": report.min_group_size,
                     "threshold_override": report.threshold_override, "seed": args.seed,
                     "suppression": "threshold, then complementary suppression across all tables",
+                    "disclosure_audit": audit_record(report.audit),
                     "units": "points"},
             summary={**load_summary(loaded), "tables": len(report.tables),
-                     "groups_suppressed": suppressed},
+                     "groups_suppressed": suppressed, "audit": report.audit.sentence()},
             dropped=loaded.report, warnings=warnings, notes=[*notes, closing],
         ))
         return 0
@@ -88,4 +90,5 @@ def run(args: argparse.Namespace) -> int:
         print(report.display_table(name).to_string(index=False))
         print()
     print(closing)
+    print(report.audit.sentence())
     return 0

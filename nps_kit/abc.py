@@ -24,6 +24,7 @@ from nps_kit.io import read_responses, read_table
 from nps_kit.keys import DEFAULT_CUSTOMER_ID_COLUMN, DEFAULT_ID_COLUMN, DEFAULT_WAVE_COLUMN
 from nps_kit.revenue import ALL, RevenueAtRisk, revenue_at_risk, revenue_weighted_nps
 from nps_kit.scores import NONRESPONSE_POLICIES
+from nps_kit.safetext import display_text
 from nps_kit.class_nps import ClassComparison, class_table, compare_classes
 from nps_kit.segments import ABCClasses, JoinedResponses, abc_classes, join_responses
 from nps_kit.wording import p_text
@@ -234,6 +235,9 @@ def _money(x: float) -> str:
 def abc_summary_text(analysis: ABCAnalysis) -> str:
     """A few plain-language sentences (Markdown) on what the ABC study found.
 
+    The only value from the data in it, the wave label, is literal text
+    (:func:`nps_kit.safetext.display_text`).
+
     Covers revenue concentration, NPS per class with intervals, whether classes differ, revenue
     at risk and good revenue, the revenue-weighted NPS against the plain one, low response
     rates, and what was left out of the join. Numbers only; no customer is named.
@@ -258,7 +262,7 @@ def abc_summary_text(analysis: ABCAnalysis) -> str:
                          f"{t.loc[k, 'ci_high']:+.0f}, n = {int(t.loc[k, 'respondents'])})")
         else:
             parts.append(f"{k}: no respondents")
-    wave = f" in wave {a.joined.wave}" if a.joined.wave else ""
+    wave = f" in wave {display_text(a.joined.wave)}" if a.joined.wave else ""
     lines.append(f"**NPS by class{wave}** (points): " + "; ".join(parts) + ".")
     c = a.comparison
     if np.isfinite(c.p_value):

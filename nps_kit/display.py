@@ -51,7 +51,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import html as _html
 import math
 import re
 import warnings
@@ -63,9 +62,10 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.errors import NPSKitWarning, check_option
+from nps_kit.safetext import display_text
 
-__all__ = ["show", "note", "warning_notes", "ReaderTable", "Note", "Notes", "FORMATS", "KINDS",
-           "LEVELS", "DASH", "format_value", "column_format", "column_label"]
+__all__ = ["show", "note", "sentences", "warning_notes", "ReaderTable", "Note", "Notes",
+           "Sentences", "FORMATS", "KINDS", "LEVELS", "DASH", "format_value", "column_format", "column_label"]
 
 DASH = "\u2013"
 """What a missing value is shown as (an en dash)."""
@@ -346,7 +346,9 @@ class ReaderTable:
 
     def to_html(self) -> str:
         """The table as an HTML fragment: style, settings line, table in a scrolling box, notes."""
-        e = _html.escape
+        def e(value: str) -> str:
+            return display_text(value, "html", None)
+
         parts = [_STYLE, '<div class="nkt">']
         if self.caption:
             parts.append(f'<p class="nkt-caption">{e(self.caption)}</p>')
@@ -586,7 +588,7 @@ class Note:
     def to_html(self) -> str:
         title = "Warning." if self.level == "warning" else "Note."
         return (f'{_STYLE}<div class="nkt-note nkt-{self.level}" role="note">'
-                f"<strong>{title}</strong> {_html.escape(self.text)}</div>")
+                f"<strong>{title}</strong> {display_text(self.text, 'html', None)}</div>")
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -596,6 +598,51 @@ class Note:
 
     def __repr__(self) -> str:
         return str(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Sentences:
+    """Plain-text sentences shown as a paragraph or a list; every character is literal."""
+
+    lines: tuple[str, ...]
+    strong: bool = False
+
+    def to_html(self) -> str:
+        def one(line: str) -> str:
+            text = display_text(line, "html", None)
+            return f"<strong>{text}</strong>" if self.strong else text
+
+        if len(self.lines) == 1:
+            return f'<p class="nkt-text-block">{one(self.lines[0])}</p>'
+        items = "".join(f"<li>{one(line)}</li>" for line in self.lines)
+        return f'<ul class="nkt-text-block">{items}</ul>'
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def sentences(lines: str | Iterable[str], strong: bool = False) -> Sentences:
+    """Sentences for a report, built by nps-kit from the data: one paragraph, or a list.
+
+    This is how a template shows text that holds values from the data (group names, wave
+    labels, column names): the text is plain, never Markdown or HTML, so a value such as
+    ``<img onerror=...>`` or ``[x](javascript:...)`` is shown as those characters.
+
+    Parameters
+    ----------
+    lines : str or iterable of str
+        One sentence (a paragraph) or several (a bulleted list).
+    strong : bool
+        Bold (a headline).
+    """
+    lines = (lines,) if isinstance(lines, str) else tuple(str(line) for line in lines)
+    return Sentences(lines, bool(strong))
 
 
 def note(text: str, level: str = "warning") -> Note:

@@ -8,6 +8,11 @@ The report is meant for people who do not read code and may open it offline, so 
   as one plain line each),
 - removes every ``<script>`` element and every stylesheet link to another host (figures are PNG
   data URIs, tables plain HTML: the page needs no JavaScript),
+- carries a Content-Security-Policy (:data:`CONTENT_SECURITY_POLICY`) that lets no script run
+  and loads nothing from anywhere: even a value that slipped through as markup could not act,
+- refuses to write a page holding live markup (an event handler, a ``javascript:`` or
+  ``data:`` link, a frame; :func:`live_markup`): every value from the data reaches the page as
+  literal text through :func:`nps_kit.safetext.display_text`, so this only catches a fault,
 - refuses to write a page that shows an e-mail address or a value the template declared
   private with :func:`nps_kit.record.keep_private` (respondent ids, names).
 """
@@ -37,6 +42,62 @@ _REMOTE_PATTERNS = (
 )
 _TOKEN = re.compile(r"[\w@+-]+(?:\.[\w@+-]+)*")
 _WARNING_LINE = re.compile(r"^.*?:\d+: (NPSKitWarning: .*)$")
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; "
+    "img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+"""The page's policy: no script of any kind, inline styles, images and fonts only as data URIs."""
+
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "srcset",
+                             "poster", "background", "data", "cite", "longdesc", "srcdoc"})
+_ACTIVE_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet",
+                          "base", "form", "portal"})
+_SAFE_DATA = re.compile(r"data:image/(?:png|jpeg|gif);base64,", re.IGNORECASE)
+
+
+def live_markup(page: str) -> list[str]:
+    """What in ``page`` could act when opened: active elements, event handlers, script links.
+
+    Returns short descriptions (tag and attribute), empty when the page is inert apart from its
+    own inline styles and embedded PNG/JPEG figures.
+    """
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class _Scan(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in _ACTIVE_TAGS:
+                found.append(f"<{tag}> element")
+            if tag == "meta" and any(k == "http-equiv" and (v or "").lower() == "refresh"
+                                     for k, v in attrs):
+                found.append("<meta http-equiv=refresh>")
+            for key, value in attrs:
+                if key.startswith("on"):
+                    found.append(f"<{tag} {key}=...> event handler")
+                elif key in _URL_ATTRIBUTES and value:
+                    url = re.sub(r"[\x00-\x20]", "", value).lower()
+                    if url.startswith(("javascript:", "vbscript:")) or (
+                            url.startswith("data:") and not (tag == "img" and key == "src"
+                                                             and _SAFE_DATA.match(url))):
+                        found.append(f"<{tag} {key}={url[:30]}...>")
+
+        handle_startendtag = handle_starttag
+
+    _Scan(convert_charrefs=True).feed(page)
+    return found
+
+
+def with_security_policy(page: str) -> str:
+    """``page`` with :data:`CONTENT_SECURITY_POLICY` as the first element of its ``<head>``."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+    head = re.search(r"<head\b[^>]*>", page, re.IGNORECASE)
+    if head is None:
+        return meta + page
+    return page[:head.end()] + meta + page[head.end():]
 
 
 class PrivacyError(TemplateError):
@@ -164,10 +225,16 @@ def notebook_to_html(nb: Any, title: str = "nps-kit report", private_values: Ite
     page, _ = exporter.from_notebook_node(
         shareable_notebook(nb), resources={"metadata": {"name": title}}
     )
-    page = strip_remote_resources(page)
+    page = with_security_policy(strip_remote_resources(page))
     left = remote_resources(page)
     if left:  # pragma: no cover - guards against a changed nbconvert template
         raise TemplateError(f"the HTML report would still load remote resources: {left[:3]}")
+    live = live_markup(page)
+    if live:
+        raise TemplateError(
+            f"the HTML report would hold live markup ({'; '.join(sorted(set(live))[:3])}): a "
+            "value from the data reached the page as markup. This is a fault of nps-kit; please "
+            "report it with the template's name. No report was written.")
     problems = privacy_problems(page, private_values)
     if problems:
         raise PrivacyError(

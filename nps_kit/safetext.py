@@ -10,7 +10,10 @@ turns any such string into text that is literal for its target:
   ``*`` -> ``&#42;``, ``:`` -> ``&#58;``). A Markdown or HTML parser then sees no syntax at all
   (no tag, no emphasis, no link, no autolinked URL, no ``$`` for a formula), and the browser
   shows the original characters.
-- ``"figure"``: matplotlib text; ``$`` is escaped so no mathtext is parsed.
+- ``"html"``: text inside HTML that no Markdown parser reads (tables and notes written as HTML):
+  ``& < > " '`` become character references.
+- ``"figure"``: matplotlib text; nothing is escaped, because :mod:`nps_kit.plots` turns
+  matplotlib's mathtext off (a ``$`` is a dollar sign), but long labels are shortened.
 - ``"plain"``: terminal text and files; nothing to escape beyond what every target gets.
 
 Every target gets: control characters, line and paragraph separators and bidirectional
@@ -25,18 +28,19 @@ Examples
 >>> display_text("**bold** [x](javascript:alert(1))", "plain")
 '**bold** [x](javascript:alert(1))'
 >>> display_text("cost $5 $6", "figure")
-'cost \\\\$5 \\\\$6'
+'cost $5 $6'
 >>> display_text("a" * 100, "plain", max_chars=10)
 'aaaaaaaaa…'
 """
 
 from __future__ import annotations
 
+import html as _html
 import math
 import re
 from typing import Any
 
-TARGETS: tuple[str, ...] = ("markup", "figure", "plain")
+TARGETS: tuple[str, ...] = ("markup", "html", "figure", "plain")
 """Where the text goes."""
 
 LABEL_CHARS = 80
@@ -63,7 +67,7 @@ def display_text(value: Any, target: str = "markup", max_chars: int | None = LAB
     ----------
     value : any
         The value (a string, a number, a label); None and NaN show as ``(blank)``.
-    target : {"markup", "figure", "plain"}
+    target : {"markup", "html", "figure", "plain"}
         Where the text goes (see the module docstring).
     max_chars : int or None
         Longest text shown (an ellipsis ends a shortened one); None keeps it whole (comments).
@@ -79,8 +83,8 @@ def display_text(value: Any, target: str = "markup", max_chars: int | None = LAB
         text = text[: max(max_chars - 1, 1)].rstrip() + "…"
     if target == "markup":
         return text.translate(_MARKUP_TABLE)
-    if target == "figure":
-        return text.replace("$", r"\$")
+    if target == "html":
+        return _html.escape(text, quote=True)
     return text
 
 

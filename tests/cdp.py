@@ -55,6 +55,7 @@ class PageLog:
 
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
 
 
 class Browser:
@@ -212,6 +213,9 @@ class Page:
             line = _describe_exception(event)
             if line:
                 self.log.page_errors.append(line)
+            if event.get("method") == "Page.javascriptDialogOpening":
+                params = event.get("params", {})
+                self.log.dialogs.append(f"{params.get('type')}: {params.get('message')}")
 
     def evaluate(self, expression: str) -> Any:
         """The JSON value of a JavaScript expression (promises are awaited)."""

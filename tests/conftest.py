@@ -36,6 +36,20 @@ def _writes_nothing_into_the_checkout():
     assert not new, f"the test wrote {new} into {REPO_ROOT}, outside its output folder"
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (tests/cdp.py); a missing Chromium fails, never skips."""
+    import os
+
+    from cdp import CHROMIUM, MISSING, Browser
+
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(MISSING.format(path=CHROMIUM), pytrace=False)
+    b = Browser(CHROMIUM)
+    yield b
+    b.close()
+
+
 @pytest.fixture
 def run_template() -> Callable[..., tuple[Path, dict[str, Any]]]:
     """Execute a template with papermill on a python3 kernel and return (notebook, results).

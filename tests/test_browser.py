@@ -26,7 +26,6 @@ message saying to install the package; ``.ci/run`` installs it when missing.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,7 @@ import nbformat
 import pytest
 from PIL import Image
 
-from cdp import CHROMIUM, MISSING, Browser, PageLog
+from cdp import PageLog
 from nps_kit.export import shareable_notebook
 from nps_kit.templates_catalog import list_templates
 
@@ -137,15 +136,6 @@ def _scroller(s: dict) -> str:
 
 
 # ------------------------------------------------------------------ fixtures
-
-@pytest.fixture(scope="session")
-def browser():
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(MISSING.format(path=CHROMIUM), pytrace=False)  # never a skip, in CI or not
-    b = Browser(CHROMIUM)
-    yield b
-    b.close()
-
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):

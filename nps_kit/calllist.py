@@ -17,6 +17,7 @@ import pandas as pd
 
 from nps_kit.errors import DataError
 from nps_kit.segments import CLASSES, ABCClasses, JoinedResponses
+from nps_kit.writer import write_csv
 
 CONTACT_COLUMNS: tuple[str, ...] = ("company", "contact_name", "contact_email")
 """Customer columns copied to the list when present (unless others are named)."""
@@ -132,12 +133,10 @@ def write_call_list(calls: CallList, path: str | Path) -> Path:
     """Write both lists to one CSV (first column ``list``: follow_up or thank); return the path.
 
     Parent folders are created. The file holds identifiers: keep it with the customer team,
-    not in a shared report.
+    not in a shared report. Written by :func:`nps_kit.writer.write_csv`: atomically, never
+    through a link, spreadsheet formulas neutralised.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     frames = [frame.assign(list=name) for name, frame in zip(LISTS, (calls.follow_up, calls.thank))]
     out = pd.concat(frames, ignore_index=True)
     out = out[["list", *calls.columns]]
-    out.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
-    return target
+    return write_csv(out, path)

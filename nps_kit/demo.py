@@ -19,6 +19,7 @@ import pandas as pd
 from nps_kit._version import __version__
 from nps_kit.errors import ParameterError, TemplateError
 from nps_kit.templates_catalog import Template, list_templates
+from nps_kit.writer import write_text
 
 
 @dataclass(frozen=True)
@@ -149,5 +150,5 @@ def run_demo(
                 progress(items[-1], len(items), len(templates))
     items.sort(key=lambda i: i.template)
     index = outdir / "index.html"
-    index.write_text(index_page(items), encoding="utf-8")
+    write_text(index, index_page(items))
     return DemoResult(index=index, items=tuple(items), seconds=time.perf_counter() - t0)

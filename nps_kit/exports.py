@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -43,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.errors import DataError, check_option
+from nps_kit.inputfiles import current_encoding
 from nps_kit.redact import identifier_columns
 from nps_kit.scores import parse_scores
 
@@ -138,7 +140,7 @@ def _head_rows(path: Path, suffix: str, sheet, n: int = 3) -> list[list[str]] | 
             raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None,
                                 nrows=n, dtype=object)
             return [[_cell(v) for v in row] for row in raw.itertuples(index=False)]
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open(path, encoding=current_encoding(), newline="") as handle:
             reader = csv.reader(handle, delimiter="\t" if suffix == ".tsv" else ",")
             rows = []
             for row in reader:
@@ -146,7 +148,8 @@ def _head_rows(path: Path, suffix: str, sheet, n: int = 3) -> list[list[str]] | 
                 if len(rows) == n:
                     break
             return rows
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError, ImportError):
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError, ImportError, KeyError,
+            zipfile.BadZipFile):
         return None
 
 
@@ -438,7 +441,7 @@ def read_export(path: str | Path, layout: str, reason: str, sheet: str | int | N
         else:
             data = pd.read_csv(p, header=None, skiprows=k, names=list(range(width)),
                                index_col=False, sep="\t" if suffix == ".tsv" else ",",
-                               encoding="utf-8-sig")
+                               encoding=current_encoding())
     except DataError:
         raise
     except pd.errors.EmptyDataError:

@@ -15,6 +15,7 @@ first record is row 4).
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -26,6 +27,7 @@ from nps_kit.bundled import bundled_folder
 from nps_kit.errors import DataError, check_option
 from nps_kit.engines import is_dataset
 from nps_kit.exports import LAYOUT_KEY, detect_layout, layout_of, read_export, score_and_notes
+from nps_kit.inputfiles import check_input_file, current_encoding, decode_problem, text_encoding
 from nps_kit.keys import resolve_keys
 from nps_kit.scores import parse_scores
 
@@ -62,7 +64,11 @@ def resolve_path(path: str | Path) -> Path:
                 f"there is no demo file {name!r}; the demo files are: {', '.join(demo_files())}"
             )
         return Path(str(target))
-    return Path(text).expanduser().resolve()
+    try:
+        return Path(text).expanduser().resolve()
+    except (RuntimeError, OSError):  # a loop of links
+        raise DataError(f"{text}: a link that leads back to itself (a loop of links); give the "
+                        "file itself") from None
 
 
 def _first_row(path: Path) -> int:
@@ -71,7 +77,7 @@ def _first_row(path: Path) -> int:
 
 
 def read_table(path: str | Path, sheet: str | int | None = None,
-               export: str = "auto") -> pd.DataFrame:
+               export: str = "auto", encoding: str | None = None) -> pd.DataFrame:
     """Read a CSV, Excel or Parquet file into a DataFrame, with clear errors.
 
     Parameters
@@ -86,6 +92,9 @@ def read_table(path: str | Path, sheet: str | int | None = None,
         forced. An export's header rows are removed and its layout (question text of each
         column, the note saying how it was read) is kept in ``frame.attrs``
         (:func:`nps_kit.exports.layout_of`); a plain table is read exactly as before.
+    encoding : str, optional
+        Text encoding of a CSV or TSV file (default UTF-8, see
+        :func:`nps_kit.inputfiles.text_encoding`), e.g. ``"cp1252"`` or ``"latin-1"``.
 
     Returns
     -------
@@ -96,8 +105,14 @@ def read_table(path: str | Path, sheet: str | int | None = None,
     Raises
     ------
     DataError
-        The file does not exist, has an unsupported type, cannot be parsed, or has no rows.
+        The file does not exist, is not a regular file (a pipe, a device, a loop of links), has
+        an unsupported type, is not in the encoding, cannot be parsed, or has no rows.
     """
+    with text_encoding(encoding):
+        return _read_table(path, sheet, export)
+
+
+def _read_table(path: str | Path, sheet: str | int | None, export: str) -> pd.DataFrame:
     if is_dataset(path):
         from nps_kit.sources import open_source
 
@@ -105,19 +120,20 @@ def read_table(path: str | Path, sheet: str | int | None = None,
         return src.run(src.table)
     p = resolve_path(path)
     shown = str(path)
-    if not p.exists():
-        raise DataError(f"{shown}: file not found (looked for {p}); check the path")
+    check_input_file(p, shown)
     suffix = p.suffix.lower()
-    layout, reason = detect_layout(p, export, sheet=sheet, file=shown)
-    if layout in ("qualtrics", "surveymonkey"):
-        frame, info = read_export(p, layout, reason, sheet=sheet, file=shown)
-        frame.attrs[LAYOUT_KEY] = info
-        return frame
+    enc = current_encoding()
     try:
+        layout, reason = detect_layout(p, export, sheet=sheet, file=shown)
+        if layout in ("qualtrics", "surveymonkey"):
+            frame, info = read_export(p, layout, reason, sheet=sheet, file=shown)
+            frame.attrs[LAYOUT_KEY] = info
+            return frame
         if suffix in (".csv", ".txt"):
-            frame = pd.read_csv(p, sep=None, engine="python") if suffix == ".txt" else pd.read_csv(p)
+            frame = (pd.read_csv(p, sep=None, engine="python", encoding=enc) if suffix == ".txt"
+                     else pd.read_csv(p, encoding=enc))
         elif suffix == ".tsv":
-            frame = pd.read_csv(p, sep="\t")
+            frame = pd.read_csv(p, sep="\t", encoding=enc)
         elif suffix in (".xlsx", ".xlsm", ".xls"):
             frame = pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
         elif suffix in (".parquet", ".pq"):
@@ -131,7 +147,13 @@ def read_table(path: str | Path, sheet: str | int | None = None,
         raise
     except pd.errors.EmptyDataError:
         raise DataError(f"{shown}: the file is empty; expected a header row and data rows") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, ImportError) as exc:
+    except UnicodeDecodeError as exc:
+        raise DataError(decode_problem(shown, exc)) from None
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise DataError(f"{shown}: cannot be read as {suffix[1:].upper()}: the file is damaged or "
+                        f"not a real {suffix[1:].upper()} workbook ({type(exc).__name__}); open "
+                        "it in a spreadsheet and save it again, or export it as CSV") from None
+    except (pd.errors.ParserError, ValueError, OSError, ImportError, EOFError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{shown}: cannot be read as {suffix[1:].upper()}: {first}") from None
     if frame.shape[1] == 0:
@@ -284,6 +306,7 @@ def read_responses(
     id_optional: bool = False,
     wave_optional: bool = False,
     export: str = "auto",
+    encoding: str | None = None,
 ) -> LoadedResponses:
     """Read a responses file and validate its 0-10 scores.
 
@@ -322,6 +345,8 @@ def read_responses(
     export : {"auto", "plain", "qualtrics", "surveymonkey", "google-forms", "typeform"}
         Survey-tool layout, detected or forced (see :func:`read_table`); the layout used is said
         in ``notes``, and row numbers count the export's header rows.
+    encoding : str, optional
+        Text encoding of a CSV or TSV file (default UTF-8), e.g. ``"cp1252"``.
 
     Returns
     -------
@@ -337,7 +362,7 @@ def read_responses(
     if is_dataset(path):  # checked and numbered in DuckDB, file by file; the kept rows come back
         return _read_dataset(path, score, id, wave, errors, columns, optional_columns, check_scale,
                              id_fallbacks, id_optional, wave_optional)
-    frame = read_table(path, sheet=sheet, export=export)
+    frame = read_table(path, sheet=sheet, export=export, encoding=encoding)
     label = str(path)
     layout = layout_of(frame)
     layout_notes: tuple[str, ...] = ()

@@ -2,13 +2,16 @@
 
 :func:`run_template` is what ``nps-kit run`` and ``nps-kit demo`` call. Parameters are checked
 against the template's declarations before any kernel starts; outputs are written to a
-temporary folder inside OUTDIR and moved in only when everything succeeded, so a failed run
-leaves earlier reports untouched and keeps only ``TEMPLATE.failed.ipynb`` for inspection.
+temporary folder inside OUTDIR and written in (:mod:`nps_kit.writer`: atomically, never through
+a link) only when everything succeeded, so a failed run leaves earlier reports untouched and keeps
+only ``TEMPLATE.failed.ipynb`` for inspection. Work folders of killed runs are removed by the
+next run (:func:`remove_stale_work_folders`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import logging
 import os
@@ -25,6 +28,7 @@ import pandas as pd
 
 from nps_kit.errors import ParameterError, TemplateError
 from nps_kit.templates_catalog import Template, check_parameters, find_template
+from nps_kit.writer import OutputError, write_text
 
 KERNEL_NAME = "python3"
 OUTPUT_DIR_PARAMETER = "output_dir"
@@ -226,18 +230,28 @@ def run_template(
     except OSError as exc:
         raise ParameterError(f"cannot create the output folder {outdir}: {exc}") from None
     name = tpl.name
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=outdir))
+    remove_stale_work_folders(outdir, name)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=outdir))
+        (tmp / _OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    except OSError as exc:
+        raise OutputError(f"cannot write into the output folder {outdir}: "
+                          f"{exc.strerror or exc}; free some space or choose another -o") from None
     failed_path = outdir / f"{name}.failed.ipynb"
+    final_notebook = outdir / f"{name}.ipynb"
     try:
         executed = tmp / f"{name}.ipynb"
         started, t0 = _now(), time.perf_counter()
         try:
             _execute(tpl, effective, executed, cwd)
         except Exception as exc:  # a failing cell, a dead kernel, a kernel that cannot start
+            if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+                raise OutputError(f"cannot write into the output folder {outdir}: "
+                                  f"{exc.strerror}; free some space or choose another -o") from None
             if executed.exists():
                 nb = nbformat.read(str(executed), as_version=4)
                 cell, first, error = _failed_cell(nb)
-                os.replace(executed, failed_path)
+                write_text(failed_path, _notebook_text(nb, failed_path))
             else:
                 cell, first, error = None, "", ""
             error = error or f"{type(exc).__name__}: {_ANSI.sub('', str(exc)).strip()}"
@@ -251,22 +265,19 @@ def run_template(
 
         nb = nbformat.read(str(executed), as_version=4)
         results = results_from_notebook(nb)
-        files = [executed]
         if html:
             try:
                 page = notebook_to_html(nb, title=tpl.purpose or name,
                                         private_values=private_from_notebook(nb))
             except TemplateError:
-                os.replace(executed, failed_path)
+                write_text(failed_path, _notebook_text(nb, failed_path))
                 raise
-            (tmp / f"{name}.html").write_text(page, encoding="utf-8")
-            files.append(tmp / f"{name}.html")
         timing = {"started": started, "finished": finished, "seconds": round(seconds, 3)}
-        (tmp / f"{name}.json").write_text(report_json(results, prov, timing), encoding="utf-8")
-        files.append(tmp / f"{name}.json")
-
-        for f in files:
-            os.replace(f, outdir / f.name)
+        report = report_json(results, prov, timing)
+        write_text(final_notebook, _notebook_text(nb, final_notebook))
+        if html:
+            write_text(outdir / f"{name}.html", page)
+        write_text(outdir / f"{name}.json", report)
         if failed_path.exists():
             failed_path.unlink()  # a stale failure from an earlier run no longer applies
     finally:
@@ -280,6 +291,51 @@ def run_template(
         provenance=prov,
         timing=timing,
     )
+
+
+_OWNER_FILE = "owner.pid"
+_DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_stale_work_folders(outdir: Path, name: str) -> list[Path]:
+    """Remove ``.TEMPLATE-xxxx`` work folders in ``outdir`` left by runs that were killed.
+
+    A work folder records the process that made it; one whose process is gone (or that records
+    none) is stale. Folders of runs still going are kept. Returns what was removed.
+    """
+    removed = []
+    for folder in Path(outdir).glob(f".{name}-*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            pid = int((folder / _OWNER_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is None or not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _notebook_text(nb, path: Path) -> str:
+    """The executed notebook as it is saved: papermill's record of where it was written points
+    at its final place, not at the run's temporary folder."""
+    import nbformat
+
+    meta = nb.metadata.get("papermill")
+    if isinstance(meta, dict) and "output_path" in meta:
+        meta["output_path"] = str(path)
+    return nbformat.writes(nb)
 
 
 def output_path(output_dir: str | Path, name: str, parameter: str = "output") -> Path:
@@ -298,10 +354,17 @@ def output_path(output_dir: str | Path, name: str, parameter: str = "output") ->
     Raises
     ------
     ParameterError
-        ``name`` is empty, absolute, or climbs out of the output folder with ``..``: a run writes
-        only under the output folder it was given.
+        ``name`` is empty, absolute, climbs out of the output folder with ``..`` or passes
+        through a linked folder: a run writes only under the output folder it was given.
     """
-    target = Path(output_dir) / _relative_output(name, parameter, output_dir)
+    rel = _relative_output(name, parameter, output_dir)
+    target = Path(output_dir) / rel
+    folder = Path(output_dir)
+    for part in rel.parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            raise ParameterError(f"parameter {parameter!r} = {str(name)!r}: {folder} is a link; "
+                                 "a run writes only into real folders under its output folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
 

@@ -55,6 +55,7 @@ import pandas as pd
 import yaml
 
 from nps_kit.errors import ParameterError
+from nps_kit.writer import write_bytes
 
 DEFAULT_SEED = 2024
 """Seed of the bundled demo data."""
@@ -1114,7 +1115,7 @@ def write_demo_data(directory: str | Path, seed: int = DEFAULT_SEED) -> list[Pat
     paths = []
     for name, content in demo_file_bytes(seed).items():
         path = directory / name
-        path.write_bytes(content)
+        write_bytes(path, content)
         paths.append(path)
     return paths
 

@@ -15,6 +15,7 @@ from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
 from nps_kit.scores import NONRESPONSE_POLICIES
 from nps_kit.segments import MODES
+from nps_kit.writer import write_csv
 
 SHOWN = ["class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high",
          "revenue", "revenue_at_risk", "revenue_at_risk_share"]
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     if len(analysis.dropped):
         notes.append(f"{len(analysis.dropped)} invalid response row(s) dropped")
         if args.dropped_report:
-            analysis.dropped.to_csv(args.dropped_report, index=False)
+            write_csv(analysis.dropped, args.dropped_report)
             notes.append(f"dropped rows listed in {args.dropped_report}")
     if analysis.joined.rows_unmatched:
         notes.append(f"{analysis.joined.rows_unmatched} response(s) without a classified customer "

@@ -9,6 +9,8 @@ import sys
 import numpy as np
 import pandas as pd
 
+from nps_kit.writer import write_csv
+
 
 def parse_level(text: str) -> float:
     """A confidence or rate given as a fraction (0.95) or a percentage (95)."""
@@ -134,6 +136,14 @@ def add_errors_options(parser: argparse.ArgumentParser) -> None:
                         help="stop at invalid rows (raise, default) or drop them with a report (drop)")
     parser.add_argument("--dropped-report", metavar="CSV",
                         help="with --errors drop: also write the dropped rows and reasons to this CSV")
+    add_encoding_option(parser)
+
+
+def add_encoding_option(parser: argparse.ArgumentParser) -> None:
+    """``--encoding NAME``: text encoding of the CSV/TSV files read (default UTF-8)."""
+    parser.add_argument("--encoding", metavar="NAME", default=None,
+                        help="text encoding of CSV/TSV input files, e.g. cp1252 or latin-1 "
+                             "(default: UTF-8)")
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
@@ -169,7 +179,7 @@ def load_notes(command: str, loaded, args: argparse.Namespace) -> list[str]:
                      f"({loaded.rows_kept} kept); reasons: {shown}{more}")
         target = getattr(args, "dropped_report", None)
         if target:
-            loaded.report.to_csv(target, index=False)
+            write_csv(loaded.report, target)
             notes.append(f"dropped rows listed in {target}")
     return notes
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from nps_kit.cli.common import (add_confidence_argument, add_customer_id_option, add_export_option,
-                                add_id_option, add_json_option, add_score_option, add_wave_options,
+from nps_kit.cli.common import (add_confidence_argument, add_customer_id_option,
+                                add_encoding_option, add_export_option, add_id_option, add_json_option, add_score_option, add_wave_options,
                                 say, wave_column)
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.value import MEAN_INTERVALS, category_outcomes, load_value_data
@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_customer_id_option(parser, "outcomes")
     add_score_option(parser)
     add_export_option(parser)
+    add_encoding_option(parser)
     parser.add_argument("--ltv-column", default="ltv", metavar="COL", help="LTV column")
     parser.add_argument("--churn-column", default="churned", metavar="COL", help="churn 0/1 column")
     add_wave_options(parser, purpose=" of the responses (orders a customer's responses)")

@@ -60,7 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
-        return int(module.run(args) or 0)
+        from nps_kit.inputfiles import text_encoding
+
+        with text_encoding(getattr(args, "encoding", None)):
+            return int(module.run(args) or 0)
     except NPSKitError as exc:
         print(f"nps-kit {args.command}: error: {exc}", file=sys.stderr)
         if getattr(args, "json", False):
@@ -68,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
 
             emit(envelope(args.command, ok=False, results={"error": str(exc)},
                           parameters=parameters_from_args(args)))
+        return 2
+    except OSError as exc:  # a file that could not be read or written, outside the checks
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"nps-kit {args.command}: error: {where}{exc.strerror or exc}; check the file and "
+              "the output folder", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("nps-kit: interrupted", file=sys.stderr)

@@ -97,7 +97,9 @@ def difference_arrays(
         ``nps_1``, ``nps_2`` and ``delta`` (observed, points), ``estimate`` (centre of the
         interval: the adjusted difference for adjusted-wald), ``se``, ``low``, ``high``, ``z``,
         ``p_value``, ``n_1``, ``n_2``, ``n_matched``, ``cov`` (matched covariance, -1..1 scale)
-        and ``design``. NaN where a wave is empty.
+        and ``design``. NaN where a wave is empty. Changes and limits lie in [-200, 200]; where
+        the adjusted interval would exclude the observed ``delta`` (a handful of answers) it is
+        widened to reach it, so every printed interval holds the printed change.
     """
     check_option("method", method, COMPARE_METHODS)
     z_crit = z_value(confidence)
@@ -137,11 +139,17 @@ def difference_arrays(
     p_value = np.where(se > 0, 2.0 * norm.sf(np.abs(zstat)),
                        np.where(estimate == 0, 1.0, 0.0))
     empty = (n1 == 0) | (n2 == 0)
+    observed = nps_2 - nps_1
+    # an interval never excludes the change printed beside it: at a handful of answers the
+    # adjusted interval can miss the observed change, and is then widened to reach it
+    with np.errstate(invalid="ignore"):
+        low = np.fmin(np.clip(estimate - z_crit * se, -2.0, 2.0), observed)
+        high = np.fmax(np.clip(estimate + z_crit * se, -2.0, 2.0), observed)
     out = {
-        "nps_1": 100.0 * nps_1, "nps_2": 100.0 * nps_2, "delta": 100.0 * (nps_2 - nps_1),
+        "nps_1": 100.0 * nps_1, "nps_2": 100.0 * nps_2, "delta": 100.0 * observed,
         "estimate": 100.0 * estimate, "se": 100.0 * se,
-        "low": 100.0 * np.clip(estimate - z_crit * se, -2.0, 2.0),
-        "high": 100.0 * np.clip(estimate + z_crit * se, -2.0, 2.0),
+        "low": 100.0 * low,
+        "high": 100.0 * high,
         "z": zstat, "p_value": p_value, "cov": np.where(m > 0, cov, np.nan),
     }
     out = {key: np.where(empty, np.nan, v) for key, v in out.items()}

@@ -62,10 +62,14 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.errors import NPSKitWarning, check_option
-from nps_kit.safetext import display_text
+from nps_kit.safetext import LABEL_CHARS, display_text
+from nps_kit.smalln import MIN_ANSWERS, TOO_FEW, too_few
 
 __all__ = ["show", "note", "sentences", "warning_notes", "ReaderTable", "Note", "Notes",
            "Sentences", "FORMATS", "KINDS", "LEVELS", "DASH", "format_value", "column_format", "column_label"]
+
+MAX_TEXT_CHARS = 2_000
+"""Longest text shown in a table cell (a comment fits; the full value stays in the results)."""
 
 DASH = "\u2013"
 """What a missing value is shown as (an en dash)."""
@@ -540,7 +544,16 @@ def show(
                 stem = base[: -len("_ci")] if base.endswith("_ci") else base
                 label = labels.get(c) or labels.get(base) or f"{column_label(stem)} {level}interval"
             cells = []
-            for lo, hi in zip(data[c].tolist(), data[high].tolist()):
+            few = (too_few(pd.to_numeric(data["n"], errors="coerce").fillna(0))
+                   & (pd.to_numeric(data["n"], errors="coerce").fillna(0) > 0)
+                   if base == "ci" and "n" in data.columns else np.zeros(len(data), dtype=bool))
+            if few.any():
+                notes = [*notes, f"{TOO_FEW}: fewer than {MIN_ANSWERS} answers, too few for an "
+                                 "interval (nps_kit.smalln)"]
+            for lo, hi, small in zip(data[c].tolist(), data[high].tolist(), few):
+                if small:
+                    cells.append(TOO_FEW)
+                    continue
                 if isinstance(lo, str) and isinstance(hi, str) and lo == hi:
                     cells.append(lo)  # one reason for both bounds ("suppressed")
                     continue
@@ -555,6 +568,10 @@ def show(
             continue
         fmt = formats.get(c) or column_format(c, data[c], kind)
         cells = [format_value(v, fmt) for v in data[c].astype(object).tolist()]
+        if fmt == "text":  # labels (short as a rule) to LABEL_CHARS, comments to MAX_TEXT_CHARS
+            typical = float(np.median([len(v) for v in cells])) if cells else 0.0
+            limit = LABEL_CHARS if typical <= LABEL_CHARS / 2 else MAX_TEXT_CHARS
+            cells = [v if len(v) <= limit else display_text(v, "plain", limit) for v in cells]
         any_missing = any_missing or any(v == DASH for v in cells)
         label = _unique(labels.get(c) or column_label(c), shown)
         shown[label] = cells

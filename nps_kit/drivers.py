@@ -25,6 +25,15 @@ Intervals: delta method, Var(effect) = J V J' with V the model's covariance of t
 coefficients and J the Jacobian of the effects in the coefficients, by central differences
 (step 1e-5); z intervals (clamped to [-200, 200], the widest possible change) and two-sided z tests.
 
+Small levels and separation (:mod:`nps_kit.smalln`): a level of a categorical attribute with
+fewer than :data:`~nps_kit.smalln.MIN_LEVEL_ANSWERS` answers, or without a detractor, a passive or
+a promoter (separation: its coefficients run off to infinity, Albert & Anderson 1984), is pooled
+with the other such levels into :data:`OTHER_LEVEL`; if the pool is still small or separated, its
+rows are left out and listed in ``dropped``. An attribute left with one level leaves the model.
+An effect whose fit is still degenerate (a coefficient beyond +-:data:`MAX_ABS_COEFFICIENT`, a
+non-finite or scale-wide standard error) is kept in the table with ``reported = False`` and is
+never stated as a finding.
+
 Sample size: a warning when the events per parameter (respondents in the least frequent
 category divided by the number of attribute columns) fall below 10, the rule of thumb of
 Peduzzi et al. (1996) for logistic regression; coefficients and effects are then biased and
@@ -37,6 +46,8 @@ Econometrics, ed. P. Zarembka, 105-142. Academic Press.
 Peduzzi, P., Concato, J., Kemper, E., Holford, T. R. and Feinstein, A. R. (1996). A simulation
 study of the number of events per variable in logistic regression analysis. Journal of Clinical
 Epidemiology 49(12), 1373-1379.
+Albert, A. and Anderson, J. A. (1984). On the existence of maximum likelihood estimates in
+logistic regression models. Biometrika 71(1), 1-10.
 Greene, W. H. (2012). Econometric Analysis, 7th ed. Pearson (average partial effects and the
 delta method, sections 17.3 and 18.2).
 """
@@ -53,15 +64,23 @@ from scipy.stats import norm
 
 from nps_kit.errors import DataError, ParameterError, check_confidence, check_option
 from nps_kit.scores import CATEGORIES, NONRESPONSE_POLICIES, category_codes, parse_scores
+from nps_kit.smalln import MIN_LEVEL_ANSWERS
 from nps_kit.wording import p_text
+from nps_kit.safetext import label
 
 MIN_EVENTS_PER_PARAMETER = 10
 """Peduzzi et al. (1996): fewer events per parameter than this makes a logit unreliable."""
 
 DRIVER_COLUMNS: tuple[str, ...] = (
     "attribute", "level", "reference", "kind", "n_level", "ame_detractor", "ame_passive",
-    "ame_promoter", "nps_effect", "se", "ci_low", "ci_high", "z", "p_value",
+    "ame_promoter", "nps_effect", "se", "ci_low", "ci_high", "z", "p_value", "reported",
 )
+
+OTHER_LEVEL = "(other levels)"
+"""Name of the pool of small or separated levels of a categorical attribute."""
+
+MAX_ABS_COEFFICIENT = 15.0
+"""A log odds ratio beyond this means the fit ran off (quasi-separation): effect not reported."""
 """Columns of :attr:`DriversResult.table` (AMEs and the NPS effect in points)."""
 
 _STEP = 1e-5
@@ -307,6 +326,10 @@ def key_drivers(
     if not (categorical or numeric or flags):
         raise ParameterError("give at least one attribute: categorical, numeric or flag columns")
     frame, y, dropped = _prepare(data, score, categorical, numeric, flags, nonresponse)
+    frame, y, dropped, categorical, pool_notes = _pool_small_levels(frame, y, dropped, categorical,
+                                                                    reference or {})
+    if not (categorical or numeric or flags):
+        return _empty_result(dropped, y, confidence, pool_notes)
     counts = np.bincount(y, minlength=3) if len(y) else np.zeros(3, dtype=int)
     if (counts == 0).any():
         absent = [c for c, k in zip(CATEGORIES, counts) if k == 0]
@@ -314,7 +337,7 @@ def key_drivers(
                         "needs detractors, passives and promoters")
     x, names, terms = _design(frame, categorical, numeric, flags, dict(reference or {}))
     n_params = x.shape[1] - 1
-    notes: list[str] = []
+    notes: list[str] = list(pool_notes)
     epv = float(counts.min()) / n_params
     if epv < MIN_EVENTS_PER_PARAMETER:
         least = CATEGORIES[int(np.argmin(counts))]
@@ -328,12 +351,12 @@ def key_drivers(
             continue
         at = x[:, t.column] == 1
         ref = ~x[:, list(t.group)].any(axis=1)
-        for label, mask in ((f"{t.attribute} = {t.level}", at),
-                            (f"{t.attribute} = {t.reference}", ref)):
+        for what, mask in ((f"{label(t.attribute)} = {label(t.level)}", at),
+                           (f"{label(t.attribute)} = {label(t.reference)}", ref)):
             held = np.bincount(y[mask], minlength=3)
-            if (held == 0).any() and label not in " ".join(notes):
+            if (held == 0).any() and what not in " ".join(notes):
                 absent = " or ".join(f"{c}s" for c, k in zip(CATEGORIES, held) if k == 0)
-                notes.append(f"{label} ({int(mask.sum())} respondents) has no {absent}: its "
+                notes.append(f"{what} ({int(mask.sum())} respondents) has no {absent}: its "
                              "coefficients run off to infinity (separation), so its effect and "
                              "interval are unreliable; merge it with another level or leave it out.")
     if np.linalg.matrix_rank(x) < x.shape[1]:
@@ -372,6 +395,13 @@ def key_drivers(
     zc = float(norm.ppf(0.5 + confidence / 2.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         zstat = nps / se
+    runaway = np.abs(b) > MAX_ABS_COEFFICIENT
+    degenerate = np.array([bool(runaway[list(t.group), :].any()) for t in terms], dtype=bool)
+    reported = np.isfinite(se) & (se > 0) & (100 * se < 100.0) & ~degenerate
+    if (~reported).any():
+        shown = ", ".join(_term_label(t) for t, ok in zip(terms, reported) if not ok)
+        notes.append(f"Not estimated reliably and not reported as findings: {shown} (the fit runs "
+                     "off to infinity or the interval spans the scale).")
     table = pd.DataFrame({
         "attribute": [t.attribute for t in terms],
         "level": [t.level for t in terms], "reference": [t.reference for t in terms],
@@ -380,7 +410,7 @@ def key_drivers(
         "ame_promoter": 100 * base[:, 2], "nps_effect": 100 * nps, "se": 100 * se,
         "ci_low": np.maximum(100 * (nps - zc * se), -200.0),
         "ci_high": np.minimum(100 * (nps + zc * se), 200.0), "z": zstat,
-        "p_value": 2.0 * norm.sf(np.abs(zstat)),
+        "p_value": 2.0 * norm.sf(np.abs(zstat)), "reported": reported,
     })
     return DriversResult(
         table=table, dropped=dropped, n=int(len(y)),
@@ -388,6 +418,67 @@ def key_drivers(
         events_per_parameter=epv, llf=float(model.llf), pseudo_r2=float(model.prsquared),
         warnings=tuple(notes), confidence=confidence,
     )
+
+
+def _term_label(t) -> str:
+    if t.kind == "categorical":
+        return f"{label(t.attribute)} = {label(t.level)}"
+    return label(t.attribute)
+
+
+def _pool_small_levels(frame: pd.DataFrame, y: np.ndarray, dropped: pd.DataFrame,
+                       categorical: list[str], reference: Mapping[str, object]):
+    """Pool levels with too few answers or a missing category; see the module docstring."""
+    notes: list[str] = []
+    keep = np.ones(len(frame), dtype=bool)
+    records = []
+    kept_columns = []
+    frame = frame.copy()
+    for col in categorical:
+        values = frame[col].astype(str)
+        table = pd.crosstab(values[keep], y[keep]).reindex(columns=range(3), fill_value=0)
+        small = [lvl for lvl, row in table.iterrows()
+                 if (row.sum() < MIN_LEVEL_ANSWERS or row.min() == 0)
+                 and str(reference.get(col, "\0")) != lvl]
+        if small:
+            values = values.where(~values.isin(small), OTHER_LEVEL)
+            pooled = (values == OTHER_LEVEL).to_numpy() & keep
+            held = np.bincount(y[pooled], minlength=3)
+            names = ", ".join(map(label, sorted(small)[:5])) + (f" and {len(small) - 5} more" if len(small) > 5 else "")
+            if held.sum() >= MIN_LEVEL_ANSWERS and held.min() > 0:
+                notes.append(f"{col}: {len(small)} level(s) with fewer than {MIN_LEVEL_ANSWERS} "
+                             f"answers or without one of the three categories ({names}) are "
+                             f"pooled as {OTHER_LEVEL!r}.")
+            else:
+                notes.append(f"{col}: {len(small)} level(s) with fewer than {MIN_LEVEL_ANSWERS} "
+                             f"answers or without one of the three categories ({names}) are too "
+                             f"small even pooled ({int(held.sum())} answers); their rows are left "
+                             "out of the model.")
+                for i in np.flatnonzero(pooled):
+                    records.append({"row": int(i) + 2, "column": col, "value": frame[col].iloc[i],
+                                    "reason": f"level of {col} with too few answers for the "
+                                              "key-driver model"})
+                keep &= ~pooled
+            frame[col] = values
+        if frame.loc[keep, col].nunique() < 2:
+            notes.append(f"{col} is left out of the key-driver model: fewer than two of its levels "
+                         f"have {MIN_LEVEL_ANSWERS} answers or more with every category.")
+        else:
+            kept_columns.append(col)
+    if records:
+        dropped = pd.concat([dropped, pd.DataFrame(records, columns=dropped.columns)],
+                            ignore_index=True)
+    return frame.loc[keep].reset_index(drop=True), y[keep], dropped, kept_columns, notes
+
+
+def _empty_result(dropped, y, confidence, notes) -> "DriversResult":
+    counts = np.bincount(y, minlength=3) if len(y) else np.zeros(3, dtype=int)
+    return DriversResult(
+        table=pd.DataFrame(columns=list(DRIVER_COLUMNS)), dropped=dropped, n=int(len(y)),
+        category_counts=dict(zip(CATEGORIES, map(int, counts))), parameters=0,
+        events_per_parameter=float("nan"), llf=float("nan"), pseudo_r2=float("nan"),
+        warnings=(*notes, "No attribute is left for the key-driver model."),
+        confidence=confidence)
 
 
 def varying_attributes(data: pd.DataFrame, columns: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -414,22 +505,29 @@ def describe_drivers(result: DriversResult, alpha: float | None = None) -> list[
     """Plain-language sentences: one per attribute row, strongest effects first."""
     alpha = 1.0 - result.confidence if alpha is None else alpha
     level = f"{result.confidence:.0%}"
+    if result.table.empty:
+        return ["No key-driver model: no attribute has two levels with enough answers "
+                f"({MIN_LEVEL_ANSWERS} or more, with every category)."]
     lines = [f"Multinomial logit of detractor / passive / promoter on {result.parameters} attribute "
              f"parameters, {result.n} respondents (McFadden pseudo R^2 {result.pseudo_r2:.3f}); "
              "effects are average marginal effects on NPS in points, other attributes as observed."]
     order = result.table.assign(_abs=result.table["nps_effect"].abs()).sort_values("_abs", ascending=False)
     for r in order.to_dict("records"):
+        if not r.get("reported", True):
+            continue
         ci = f"{level} CI {r['ci_low']:+.1f} to {r['ci_high']:+.1f}, {p_text(r['p_value'])}"
         sig = "" if r["p_value"] < alpha else "; not significant"
         if r["kind"] == "categorical":
-            what = f"{r['attribute']} = {r['level']} (vs {r['reference']})"
+            what = f"{label(r['attribute'])} = {label(r['level'])} (vs {label(r['reference'])})"
         elif r["kind"] == "flag":
-            what = f"{r['attribute']} (yes vs no)"
+            what = f"{label(r['attribute'])} (yes vs no)"
         else:
-            what = f"{r['attribute']} (per unit)"
+            what = f"{label(r['attribute'])} (per unit)"
         lines.append(f"{what}: {r['nps_effect']:+.1f} NPS points ({ci}{sig}).")
+    lines += [w for w in result.warnings if w.startswith(("Not estimated", "No attribute"))
+              or " pooled as " in w or "left out of the model" in w]
     return lines
 
 
-__all__ = ["DRIVER_COLUMNS", "DriversResult", "MIN_EVENTS_PER_PARAMETER", "describe_drivers",
+__all__ = ["DRIVER_COLUMNS", "MAX_ABS_COEFFICIENT", "OTHER_LEVEL", "DriversResult", "MIN_EVENTS_PER_PARAMETER", "describe_drivers",
            "key_drivers", "varying_attributes"]

@@ -26,6 +26,7 @@ import pandas as pd
 from nps_kit.design import SIZE_METHODS, as_fraction, as_shares, nps_sample_size
 from nps_kit.errors import DataError, ParameterError, check_option
 from nps_kit.scores import NONRESPONSE_POLICIES, Counts
+from nps_kit.safetext import label
 
 _RULE_TEXT = {"exclude": "left out of the score", "detractor": "counted as detractors",
               "passive": "counted as passives"}
@@ -267,7 +268,7 @@ def fieldwork_advice(
     if allocation is not None and {"segment", "population", "invitations"} <= set(allocation.columns):
         short = allocation[allocation["invitations"] > allocation["population"]]
         if len(short):
-            names_short = ", ".join(f"{s} ({i:,} invitations for {p:,} people)" for s, i, p in
+            names_short = ", ".join(f"{label(s)} ({i:,} invitations for {p:,} people)" for s, i, p in
                                     zip(short["segment"], short["invitations"], short["population"]))
             advice.append(f"Too few people to reach the segment margin in: {names_short}. Invite everyone there "
                           "and chase non-responders by phone, or report these segments with a wider margin.")

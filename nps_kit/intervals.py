@@ -4,6 +4,13 @@ Every method works on counts (detractors, passives, promoters), vectorised over 
 groups: :func:`interval_arrays` takes arrays of counts, :func:`nps_interval` one set of counts.
 Results are in points (-100..100) and clamped to [-100, 100].
 
+Every interval holds the NPS it is printed beside. The adjusted-Wald interval is centred on the
+adjusted estimate and the Bayesian one on the posterior, so for a handful of answers either can
+exclude the observed NPS (one detractor: -100, adjusted Wald -98.5 to +48.5). For such a group
+Tango's score interval, which always holds the observed NPS, is given instead, and the result
+says so (``fallback`` in :func:`interval_arrays`, ``method`` in :class:`NPSInterval` and in
+:func:`nps_kit.summary.summarize`); METHODS.md, "Small samples".
+
 Methods
 -------
 ``"adjusted-wald"`` (default)
@@ -218,7 +225,8 @@ def interval_arrays(
     -------
     dict of numpy arrays
         ``nps`` (the observed NPS, p - d), ``se``, ``low``, ``high``; all in points, NaN for
-        empty groups, limits clamped to [-100, 100].
+        empty groups, limits clamped to [-100, 100]; ``fallback`` (bool): True where the
+        method's interval excluded the observed NPS and Tango's score interval is given instead.
     """
     check_option("method", method, METHODS)
     confidence = check_confidence(confidence)
@@ -245,13 +253,33 @@ def interval_arrays(
     else:
         est, se, low, high = _bayes(d, a, p, confidence, seed, n_resamples, prior)
     empty = (d + a + p) == 0
+    low, high = np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = (p - d) / (d + a + p)
+    fallback = ~empty & ((observed < low - 1e-12) | (observed > high + 1e-12))
+    if fallback.any():
+        _, _, s_low, s_high = _score(d[fallback], a[fallback], p[fallback], z)
+        low, high = low.copy(), high.copy()
+        low[fallback] = np.minimum(np.clip(s_low, -1.0, 1.0), observed[fallback])
+        high[fallback] = np.maximum(np.clip(s_high, -1.0, 1.0), observed[fallback])
     out = {
         "nps": 100.0 * est,
         "se": 100.0 * se,
-        "low": 100.0 * np.clip(low, -1.0, 1.0),
-        "high": 100.0 * np.clip(high, -1.0, 1.0),
+        "low": 100.0 * low,
+        "high": 100.0 * high,
     }
-    return {k: np.where(empty, np.nan, v) for k, v in out.items()}
+    out = {k: np.where(empty, np.nan, v) for k, v in out.items()}
+    out["fallback"] = fallback
+    return out
+
+
+FALLBACK_METHOD = "score"
+"""Interval given where a method's own interval excludes the observed NPS."""
+
+
+def row_methods(method: str, fallback: np.ndarray) -> np.ndarray:
+    """The interval method of each row: ``method``, or ``"score"`` where it fell back."""
+    return np.where(np.asarray(fallback, dtype=bool), FALLBACK_METHOD, method).astype(object)
 
 
 @dataclass(frozen=True)
@@ -269,6 +297,8 @@ class NPSInterval:
         bootstrap, the posterior sd for bayes, the Wald se for wald and score).
     n : int
     method : str
+        The interval's method: the one asked for, or ``"score"`` where that one excluded the
+        observed NPS (see the module docstring).
     confidence : float
     counts : Counts
     """
@@ -341,5 +371,6 @@ def nps_interval(
                           seed=seed, n_resamples=n_resamples, prior=prior)
     return NPSInterval(
         nps=float(out["nps"][0]), low=float(out["low"][0]), high=float(out["high"][0]),
-        se=float(out["se"][0]), n=c.n, method=method, confidence=float(confidence), counts=c,
+        se=float(out["se"][0]), n=c.n, method=str(row_methods(method, out["fallback"])[0]),
+        confidence=float(confidence), counts=c,
     )

@@ -14,6 +14,7 @@ first record is row 4).
 
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from nps_kit.errors import DataError, check_option
 from nps_kit.engines import is_dataset
 from nps_kit.exports import LAYOUT_KEY, detect_layout, layout_of, read_export, score_and_notes
 from nps_kit.inputfiles import check_input_file, current_encoding, decode_problem, text_encoding
-from nps_kit.keys import resolve_keys
+from nps_kit.keys import (DEFAULT_CUSTOMER_ID_COLUMN, DEFAULT_ID_COLUMN, DEFAULT_WAVE_COLUMN,
+                           resolve_keys)
 from nps_kit.scores import parse_scores
 
 DEMO_PREFIX = "demo:"
@@ -76,8 +78,13 @@ def _first_row(path: Path) -> int:
     return 1 if path.suffix.lower() in (".parquet", ".pq") else 2
 
 
+WIDE_FILE_COLUMNS = 1_000
+"""A plain file with more columns than this is read for the columns a command names only."""
+
+
 def read_table(path: str | Path, sheet: str | int | None = None,
-               export: str = "auto", encoding: str | None = None) -> pd.DataFrame:
+               export: str = "auto", encoding: str | None = None,
+               needed: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a CSV, Excel or Parquet file into a DataFrame, with clear errors.
 
     Parameters
@@ -95,6 +102,10 @@ def read_table(path: str | Path, sheet: str | int | None = None,
     encoding : str, optional
         Text encoding of a CSV or TSV file (default UTF-8, see
         :func:`nps_kit.inputfiles.text_encoding`), e.g. ``"cp1252"`` or ``"latin-1"``.
+    needed : sequence of str, optional
+        The columns the caller uses. A plain CSV, TSV or Parquet file wider than
+        :data:`WIDE_FILE_COLUMNS` is read for those only (a million-column file costs its header,
+        not its width); ``frame.attrs["columns_in_file"]`` then holds the file's column count.
 
     Returns
     -------
@@ -109,10 +120,33 @@ def read_table(path: str | Path, sheet: str | int | None = None,
         an unsupported type, is not in the encoding, cannot be parsed, or has no rows.
     """
     with text_encoding(encoding):
-        return _read_table(path, sheet, export)
+        return _read_table(path, sheet, export, needed)
 
 
-def _read_table(path: str | Path, sheet: str | int | None, export: str) -> pd.DataFrame:
+def _usecols(p: Path, suffix: str, needed: Sequence[str] | None, enc: str):
+    """The header names to read when the file is wide, else None (read everything)."""
+    if needed is None:
+        return None
+    if suffix in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        header = pq.read_schema(p).names
+    else:
+        sep = "\t" if suffix == ".tsv" else ("," if suffix == ".csv" else None)
+        if sep is None:
+            return None
+        with open(p, encoding=enc, newline="") as handle:
+            header = next(csv.reader(handle, delimiter=sep), [])
+    if len(header) <= WIDE_FILE_COLUMNS:
+        return None
+    wanted = {str(c).strip() for c in needed if c}
+    if suffix in (".parquet", ".pq"):
+        return [h for h in header if str(h).strip() in wanted], len(header)
+    return [i for i, h in enumerate(header) if str(h).strip() in wanted], len(header)
+
+
+def _read_table(path: str | Path, sheet: str | int | None, export: str,
+                needed: Sequence[str] | None = None) -> pd.DataFrame:
     if is_dataset(path):
         from nps_kit.sources import open_source
 
@@ -129,15 +163,17 @@ def _read_table(path: str | Path, sheet: str | int | None, export: str) -> pd.Da
             frame, info = read_export(p, layout, reason, sheet=sheet, file=shown)
             frame.attrs[LAYOUT_KEY] = info
             return frame
+        narrow = _usecols(p, suffix, needed, enc) if layout == "plain" else None
+        use, width = narrow if narrow else (None, None)
         if suffix in (".csv", ".txt"):
             frame = (pd.read_csv(p, sep=None, engine="python", encoding=enc) if suffix == ".txt"
-                     else pd.read_csv(p, encoding=enc))
+                     else pd.read_csv(p, encoding=enc, usecols=use))
         elif suffix == ".tsv":
-            frame = pd.read_csv(p, sep="\t", encoding=enc)
+            frame = pd.read_csv(p, sep="\t", encoding=enc, usecols=use)
         elif suffix in (".xlsx", ".xlsm", ".xls"):
             frame = pd.read_excel(p, sheet_name=0 if sheet is None else sheet)
         elif suffix in (".parquet", ".pq"):
-            frame = pd.read_parquet(p)
+            frame = pd.read_parquet(p, columns=use)
         else:
             raise DataError(
                 f"{shown}: unsupported file type {suffix or '(none)'!r}; "
@@ -159,6 +195,8 @@ def _read_table(path: str | Path, sheet: str | int | None, export: str) -> pd.Da
     if frame.shape[1] == 0:
         raise DataError(f"{shown}: no columns found; expected a header row")
     frame.columns = [str(c).strip() for c in frame.columns]
+    if width is not None:
+        frame.attrs["columns_in_file"] = width
     if layout != "plain":
         frame, info = read_export(p, layout, reason, sheet=sheet, file=shown, frame=frame)
         frame.attrs[LAYOUT_KEY] = info
@@ -362,7 +400,10 @@ def read_responses(
     if is_dataset(path):  # checked and numbered in DuckDB, file by file; the kept rows come back
         return _read_dataset(path, score, id, wave, errors, columns, optional_columns, check_scale,
                              id_fallbacks, id_optional, wave_optional)
-    frame = read_table(path, sheet=sheet, export=export, encoding=encoding)
+    needed = [score, id, wave, *(columns or []), *optional_columns, *id_fallbacks,
+              DEFAULT_ID_COLUMN, DEFAULT_WAVE_COLUMN, DEFAULT_CUSTOMER_ID_COLUMN]
+    frame = read_table(path, sheet=sheet, export=export, encoding=encoding,
+                       needed=[c for c in needed if isinstance(c, str)])
     label = str(path)
     layout = layout_of(frame)
     layout_notes: tuple[str, ...] = ()

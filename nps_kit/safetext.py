@@ -88,9 +88,14 @@ def display_text(value: Any, target: str = "markup", max_chars: int | None = LAB
     return text
 
 
+def label(value: Any) -> str:
+    """A value from the data inside a plain-text sentence: ``display_text(value, "plain")``."""
+    return display_text(value, "plain")
+
+
 def markup_join(values: Any, sep: str = ", ", max_chars: int | None = LABEL_CHARS) -> str:
     """Several data values as one markup-safe list (``a, b, c``)."""
     return sep.join(display_text(v, "markup", max_chars) for v in values)
 
 
-__all__ = ["LABEL_CHARS", "TARGETS", "display_text", "markup_join"]
+__all__ = ["LABEL_CHARS", "TARGETS", "display_text", "label", "markup_join"]

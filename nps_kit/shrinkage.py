@@ -374,6 +374,8 @@ def shrink_counts(
     draws = posterior_draws(beta, n_draws, None if seed is None else int(rng.integers(2**63)))
     tail = (1.0 - confidence) / 2.0
     low, high = np.quantile(draws, [tail, 1.0 - tail], axis=1)
+    # printed beside the exact mean: at the edge of the scale the draws' quantiles can miss it
+    low, high = np.fmin(low, mean), np.fmax(high, mean)
     g = len(c)
     # rank 1 = highest NPS; ranks of every draw (ties, if any, broken by group order)
     order = np.argsort(-draws, axis=0, kind="stable")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.errors import DataError, check_confidence, check_option
-from nps_kit.intervals import METHODS, interval_arrays
+from nps_kit.intervals import METHODS, interval_arrays, row_methods
 from nps_kit.scores import NONRESPONSE_POLICIES, parse_scores
 
 COUNT_COLUMNS: tuple[str, str, str] = ("detractors", "passives", "promoters")
@@ -197,7 +197,8 @@ def summarize(
     -------
     DataFrame
         Group columns, then :data:`SUMMARY_COLUMNS`: ``n`` respondents counted, the three counts
-        and shares, ``nps``, ``se``, ``ci_low``, ``ci_high`` in points, the method, confidence and
+        and shares, ``nps``, ``se``, ``ci_low``, ``ci_high`` in points, the interval method of the
+        row (``"score"`` where the chosen one excluded the observed NPS), confidence and
         non-response rule, and ``nonrespondents`` (missing scores in the group).
 
     Examples
@@ -262,7 +263,8 @@ def summarize(
         "n": n.astype(np.int64), "detractors": d.astype(np.int64), "passives": a.astype(np.int64),
         "promoters": p.astype(np.int64), "detractor_share": shares[0],
         "passive_share": shares[1], "promoter_share": shares[2], "nps": res["nps"], "se": res["se"],
-        "ci_low": res["low"], "ci_high": res["high"], "method": method,
+        "ci_low": res["low"], "ci_high": res["high"],
+        "method": row_methods(method, res["fallback"]),
         "confidence": confidence, "nonresponse": nonresponse,
         "nonrespondents": np.asarray(missing).astype(np.int64),
     }

@@ -32,6 +32,10 @@ own shares after the adjusted-Wald pseudo-counts (Rocks 2016; so no wave gets in
 ``"fixed"``
     cov = (X'WX)^-1: sampling error only; z interval.
 
+A slope is fitted only from :data:`~nps_kit.smalln.MIN_WAVES_TREND` waves on (with 3 waves the
+t interval has 1 degree of freedom and spans far more than the scale); its interval is clamped
+to [-200, 200] points per wave.
+
 References
 ----------
 Shewhart, W. A. (1931). Economic Control of Quality of Manufactured Product. Van Nostrand.
@@ -56,7 +60,9 @@ from scipy.stats import norm, t as t_dist
 
 from nps_kit.errors import DataError, ParameterError, check_confidence, check_option
 from nps_kit.intervals import ADJUSTMENT
+from nps_kit.smalln import MIN_WAVES_TREND
 from nps_kit.wording import p_text
+from nps_kit.safetext import label
 
 SLOPE_METHODS: tuple[str, ...] = ("overdispersed", "fixed")
 """Standard errors of the fitted trend: with the residual dispersion, or sampling error only."""
@@ -146,7 +152,7 @@ def _runs(side: np.ndarray, length: int) -> np.ndarray:
 def _wls_slope(y, var, method, confidence):
     w_count = len(y)
     nan = (math.nan,) * 6
-    if w_count < (3 if method == "overdispersed" else 2):
+    if w_count < MIN_WAVES_TREND:
         return nan, np.full(w_count, math.nan)
     x = np.arange(w_count, dtype=float)
     w = 1.0 / var
@@ -166,7 +172,8 @@ def _wls_slope(y, var, method, confidence):
         se = math.sqrt(1.0 / sxx)
         q = float(norm.ppf(0.5 + confidence / 2.0))
         p = float(2.0 * norm.sf(abs(slope) / se))
-    return (float(slope), se, float(slope - q * se), float(slope + q * se), p, phi), fitted
+    low, high = max(slope - q * se, -200.0), min(slope + q * se, 200.0)
+    return (float(slope), se, float(low), float(high), p, phi), fitted
 
 
 def control_chart_counts(
@@ -310,7 +317,7 @@ def describe_chart(chart: ControlChart) -> list[str]:
         if r["outside"]:
             where = "above the upper" if r["nps"] > r["ucl"] else "below the lower"
             lim = r["ucl"] if r["nps"] > r["ucl"] else r["lcl"]
-            lines.append(f"Wave {r[w]}: NPS {r['nps']:+.1f} lies {where} limit ({lim:+.1f}): a signal.")
+            lines.append(f"Wave {label(r[w])}: NPS {r['nps']:+.1f} lies {where} limit ({lim:+.1f}): a signal.")
     runs = t["run"].to_numpy()
     if runs.any():
         k = 0
@@ -320,19 +327,20 @@ def describe_chart(chart: ControlChart) -> list[str]:
                 while j + 1 < len(t) and runs[j + 1] and t["side"].iloc[j + 1] == t["side"].iloc[k]:
                     j += 1
                 side = "above" if t["side"].iloc[k] > 0 else "below"
-                lines.append(f"Waves {t[w].iloc[k]} to {t[w].iloc[j]}: {j - k + 1} waves in a row "
+                lines.append(f"Waves {label(t[w].iloc[k])} to {label(t[w].iloc[j])}: {j - k + 1} waves in a row "
                              f"{side} the centre (run rule: {chart.run_length} in a row): a signal.")
                 k = j + 1
             else:
                 k += 1
     last = t.iloc[-1]
     if last["signal"]:
-        lines.append(f"Latest wave {last[w]} (NPS {last['nps']:+.1f}): signal, not just noise.")
+        lines.append(f"Latest wave {label(last[w])} (NPS {last['nps']:+.1f}): signal, not just noise.")
     else:
-        lines.append(f"Latest wave {last[w]} (NPS {last['nps']:+.1f}, limits {last['lcl']:+.1f} to "
+        lines.append(f"Latest wave {label(last[w])} (NPS {last['nps']:+.1f}, limits {last['lcl']:+.1f} to "
                      f"{last['ucl']:+.1f}): within the limits and in no run; consistent with noise.")
     if math.isnan(chart.slope):
-        lines.append("Too few waves for a fitted trend.")
+        lines.append(f"Too few waves for a fitted trend: {len(t)} here, a slope with an interval "
+                     f"needs {MIN_WAVES_TREND}.")
     else:
         disp = (f"; residual dispersion {chart.dispersion:.2f} widens the interval"
                 if chart.dispersion > 1 else "")

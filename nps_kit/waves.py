@@ -33,6 +33,7 @@ from nps_kit.intervals import METHODS
 from nps_kit.scores import CATEGORIES, NONRESPONSE_POLICIES, category_codes, parse_scores
 from nps_kit.summary import summarize
 from nps_kit.wording import p_text
+from nps_kit.safetext import label
 
 CHANGE_COLUMNS: tuple[str, ...] = (
     "from", "to", "comparison", "design", "n_from", "n_to", "n_matched", "nps_from", "nps_to",
@@ -95,8 +96,8 @@ def _ordering(values) -> tuple[list, str]:
     if all(p is not None for p in periods):
         order = sorted(range(len(uniques)), key=lambda i: periods[i])
         kinds = {p[2] for p in periods}
-        label = "half-years" if kinds == {6} else "quarters" if kinds == {3} else "periods"
-        return [uniques[i] for i in order], f"{label} (year, then period)"
+        unit = "half-years" if kinds == {6} else "quarters" if kinds == {3} else "periods"
+        return [uniques[i] for i in order], f"{unit} (year, then period)"
     if all(isinstance(v, (pd.Timestamp, np.datetime64)) for v in uniques) or \
             text.str.match(r"^\d{4}-\d{1,2}(-\d{1,2})?([ T].*)?$").all():
         dates = pd.to_datetime(text, errors="coerce", format="mixed")
@@ -756,7 +757,8 @@ class WaveComparison:
     @property
     def order_sentence(self) -> str:
         """The wave order in words."""
-        return f"Waves in order: {' < '.join(self.wave_order)} (ordered as {self.order_basis})."
+        return (f"Waves in order: {' < '.join(map(label, self.wave_order))} "
+                f"(ordered as {self.order_basis}).")
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -877,7 +879,7 @@ def describe_changes(
     for r in changes.to_dict("records"):
         conf = f"{r['confidence']:.0%}"
         adj = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}.get(r["adjust"], r["adjust"])
-        head = f"From {r['from']} to {r['to']} ({r['design']} samples, n = {r['n_from']} and {r['n_to']}"
+        head = f"From {label(r['from'])} to {label(r['to'])} ({r['design']} samples, n = {r['n_from']} and {r['n_to']}"
         head += f", {r['n_matched']} in both)" if r["n_matched"] else ")"
         if np.isnan(r["delta"]):
             sentences.append(head + ": no comparison possible (a wave has no respondents).")
@@ -905,14 +907,15 @@ def describe_changes(
         moved = segment_changes[segment_changes["significant"].astype(bool)]
         if len(moved):
             parts = [
-                f"{' / '.join(str(row[c]) for c in by_list)} {row['from']} to {row['to']} "
+                f"{' / '.join(label(row[c]) for c in by_list)} {label(row['from'])} to "
+                f"{label(row['to'])} "
                 f"({_fmt(row['delta'])} points)"
                 for row in moved.to_dict("records")
             ]
             sentences.append("Segments that moved significantly after adjustment: " + "; ".join(parts) + ".")
         else:
             sentences.append(
-                f"No group of {' x '.join(by_list)} moved significantly after adjustment "
+                f"No group of {' x '.join(map(label, by_list))} moved significantly after adjustment "
                 f"({len(segment_changes)} segment comparisons)."
             )
     return sentences

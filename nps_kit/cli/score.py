@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
+import pandas as pd
+
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_export_option,
                                 add_id_option, add_json_option, add_score_option, add_wave_options,
                                 load_notes, load_summary, say, wave_column)
 from nps_kit.cli.engine import add_engine_option, read_for_command
 from nps_kit.envelope import emit, envelope, parameters_from_args
 from nps_kit.intervals import METHODS
+from nps_kit.safetext import display_text
+from nps_kit.smalln import MIN_ANSWERS, TOO_FEW, too_few
 from nps_kit.scores import NONRESPONSE_POLICIES
 from nps_kit.summary import summarize
 
@@ -63,6 +68,16 @@ def run(args: argparse.Namespace) -> int:
         table, shrink_notes = shrunk.table, list(shrunk.notes)
     closing = (f"NPS in points (-100..100); {args.confidence:.0%} intervals by {args.method}; "
                f"blank scores: {args.nonresponse} ({nonrespondents} in all).")
+    few = too_few(table["n"]) & (table["n"] > 0)
+    table = table.assign(too_few_answers=few)
+    policy = []
+    if few.any():
+        policy.append(f"{int(few.sum())} group(s) have fewer than {MIN_ANSWERS} answers: their "
+                      f"interval is shown as '{TOO_FEW}'")
+    fell_back = (table["method"] != args.method) & table["n"].gt(0)
+    if fell_back.any():
+        policy.append(f"{int(fell_back.sum())} group(s) get Tango's score interval (method "
+                      f"'score'): the {args.method} interval excluded their observed NPS")
     if args.json:
         emit(envelope(
             "score", results={"groups": table}, parameters=parameters_from_args(args),
@@ -70,15 +85,23 @@ def run(args: argparse.Namespace) -> int:
                     "nonresponse": args.nonresponse, "seed": args.seed, "units": "points",
                     "shrinkage": args.prior if args.shrink else None},
             summary=load_summary(loaded), dropped=loaded.report,
-            notes=[*notes, *shrink_notes, closing],
+            notes=[*notes, *shrink_notes, *policy, closing],
         ))
         return 0
     say("score", notes)
     extra = ["nps_shrunk", "shrunk_low", "shrunk_high", "rank", "p_best", "p_worst"] if args.shrink else []
     shown = table[[*args.by, "n", "detractors", "passives", "promoters", "nps", "ci_low", "ci_high", *extra]]
     pretty = {c: shown[c].map("{:.3f}".format) for c in ("p_best", "p_worst") if c in extra}
-    print(shown.assign(**pretty).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
-    for line in shrink_notes:
+    pretty.update({c: [TOO_FEW if small else ("" if pd.isna(v) else f"{v:.1f}")
+                       for small, v in zip(few, shown[c])] for c in ("ci_low", "ci_high")})
+    labels = {c: display_text(c, "plain") for c in shown.columns}
+    shown = shown.assign(**pretty).rename(columns=labels)
+    for c in args.by:
+        shown[labels[c]] = shown[labels[c]].map(lambda v: display_text(v, "plain"))
+    if fell_back.any():
+        shown["interval_method"] = np.where(fell_back, "score", args.method)
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    for line in [*shrink_notes, *policy]:
         print(line)
     print("\n" + closing)
     return 0

@@ -23,6 +23,23 @@ SUPPRESSED_COLOR = "#f0f0f0"
 """Fill of a cell hidden for anonymity (eNPS)."""
 
 
+FIGURE_LABEL_CHARS = 40
+"""Longest label drawn in a figure (tick labels, legend entries); tables and JSON keep it whole."""
+
+
+def figure_labels(values, width: int = FIGURE_LABEL_CHARS) -> list[str]:
+    """Data values as figure labels: literal text (:func:`nps_kit.safetext.display_text`),
+    shortened to ``width`` characters, kept distinct (a shortened twin gets `` (2)``)."""
+    from nps_kit.safetext import display_text
+
+    out, seen = [], {}
+    for v in values:
+        text = display_text(v, "figure", width)
+        seen[text] = seen.get(text, 0) + 1
+        out.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
+    return out
+
+
 def category_palette() -> list[str]:
     """Colours in scale order (detractor, passive, promoter), for seaborn's ``palette=``."""
     return [CATEGORY_COLORS[c] for c in ("detractor", "passive", "promoter")]

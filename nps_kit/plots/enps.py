@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.enps import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, RESULT_COLUMNS
-from nps_kit.plots import CATEGORY_COLORS, SUPPRESSED_COLOR
+from nps_kit.plots import CATEGORY_COLORS, SUPPRESSED_COLOR, figure_labels
 
 
 def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | None = None) -> plt.Axes:
@@ -31,8 +31,8 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
         The x axis runs from -100 to 100 (eNPS points).
     """
     group_cols = [c for c in table.columns if c not in RESULT_COLUMNS]
-    labels = (table[group_cols].astype(str).agg(" / ".join, axis=1).tolist() if group_cols
-              else ["all"] * len(table))
+    labels = (figure_labels(table[group_cols].astype(str).agg(" / ".join, axis=1))
+              if group_cols else ["all"] * len(table))
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
     y = np.arange(len(table))[::-1]

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS
+from nps_kit.plots import CATEGORY_COLORS, figure_labels
 from nps_kit.scores import CATEGORIES, classify, parse_scores
+from nps_kit.safetext import display_text
+from nps_kit.smalln import MIN_ANSWERS, TOO_FEW, too_few
 
 _SHARE_COLUMNS = ("detractor_share", "passive_share", "promoter_share")
 
@@ -68,9 +70,17 @@ def _with_overall(summary: pd.DataFrame, group: str, overall: pd.DataFrame | Non
     return table
 
 
+MAX_FOREST_GROUPS = 40
+"""Most groups a forest plot draws (the largest by answers); the table lists every group."""
+
+
 def nps_forest(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame | None = None,
                overall_label: str = "All respondents", ax: plt.Axes | None = None) -> plt.Axes:
     """NPS per group with its confidence interval (a forest plot), in points.
+
+    Groups without answers are left out; a group with too few answers for an interval
+    (:mod:`nps_kit.smalln`) is drawn as a hollow point without one; at most
+    :data:`MAX_FOREST_GROUPS` groups are drawn (the largest). The title says what was left out.
 
     Parameters
     ----------
@@ -83,23 +93,39 @@ def nps_forest(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame | Non
     overall_label : str
     ax : Axes, optional
     """
-    table = _with_overall(summary, group, overall, overall_label)
+    answered = summary[summary["n"] > 0]
+    left_out = len(summary) - len(answered)
+    if len(answered) > MAX_FOREST_GROUPS:
+        answered = answered.sort_values("n", ascending=False, kind="stable").head(MAX_FOREST_GROUPS)
+        left_out = len(summary) - len(answered)
+    table = _with_overall(answered, group, overall, overall_label).reset_index(drop=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.6 * len(table) + 1.2))
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.4))
     y = np.arange(len(table))
-    ax.hlines(y, table["ci_low"], table["ci_high"], color="#525252", linewidth=2)
+    few = too_few(table["n"])
+    ax.hlines(y[~few], table.loc[~few, "ci_low"], table.loc[~few, "ci_high"], color="#525252",
+              linewidth=2)
     colors = np.where(table["nps"] >= 0, CATEGORY_COLORS["promoter"], CATEGORY_COLORS["detractor"])
-    sns.scatterplot(x=table["nps"].to_numpy(), y=y, c=colors, s=60, zorder=3, ax=ax, legend=False)
+    ax.scatter(table.loc[~few, "nps"], y[~few], c=colors[~few], s=60, zorder=3)
+    if few.any():
+        ax.scatter(table.loc[few, "nps"], y[few], facecolors="none", edgecolors=colors[few], s=60,
+                   zorder=3, label=f"{TOO_FEW} for an interval (n < {MIN_ANSWERS})")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     if overall is not None:
         ax.axvline(float(overall["nps"].iloc[0]), color="#737373", linestyle="--", linewidth=0.8)
     ax.axvline(0, color="#252525", linewidth=0.6)
-    ax.set_yticks(y, [f"{g} (n = {n:,})" for g, n in zip(table[group], table["n"].astype(int))])
+    ax.set_yticks(y, [f"{g} (n = {n:,})"
+                      for g, n in zip(figure_labels(table[group]), table["n"].astype(int))])
     ax.invert_yaxis()
-    lo, hi = table["ci_low"].min(), table["ci_high"].max()
-    ax.set_xlim(max(-100, lo - 10), min(100, hi + 10))
+    lo = np.nanmin(np.r_[table.loc[~few, "ci_low"].to_numpy(float), table["nps"].to_numpy(float)])
+    hi = np.nanmax(np.r_[table.loc[~few, "ci_high"].to_numpy(float), table["nps"].to_numpy(float)])
+    ax.set_xlim(max(-105, lo - 10), min(105, hi + 10))
     level = float(table["confidence"].iloc[0]) if "confidence" in table else 0.95
     ax.set_xlabel(f"NPS (points) with {level:.0%} interval")
-    ax.set_title("NPS by " + group)
+    title = "NPS by " + display_text(group, "figure", 40)
+    if left_out:
+        title += f" ({left_out} group(s) without answers or smallest not drawn)"
+    ax.set_title(title, loc="left", wrap=True)
     sns.despine(ax=ax, left=True)
     return ax
 
@@ -132,7 +158,7 @@ def category_shares(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame 
                 ax.text(x0 + w / 2, yi, f"{w:.0f}%", ha="center", va="center", fontsize=8,
                         color="white" if category != "passive" else "#252525")
         left = left + shares[:, j]
-    ax.set_yticks(y, table[group].tolist())
+    ax.set_yticks(y, figure_labels(table[group]))
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("share of respondents (%)")

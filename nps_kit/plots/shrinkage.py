@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS
+from nps_kit.plots import CATEGORY_COLORS, figure_labels
 
 
 def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes | None = None,
@@ -32,7 +32,8 @@ def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes
     """
     by_list = [by] if isinstance(by, str) else list(by)
     t = table[table["nps_shrunk"].notna()].sort_values("nps_shrunk").reset_index(drop=True)
-    labels = t[by_list].astype(str).agg(" / ".join, axis=1) + "  (n = " + t["n"].astype(str) + ")"
+    labels = [f"{g}  (n = {n})" for g, n in
+              zip(figure_labels(t[by_list].astype(str).agg(" / ".join, axis=1)), t["n"])]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, max(2.5, 0.38 * len(t) + 1)))
     y = np.arange(len(t))

@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
-from nps_kit.plots import CATEGORY_COLORS
+from nps_kit.plots import CATEGORY_COLORS, figure_labels
 
 _CATEGORIES = ("detractor", "passive", "promoter")
 
@@ -31,6 +31,11 @@ def theme_share_plot(freq: pd.DataFrame, *, hue: str | None = "category",
     ax : Axes, optional
     """
     data = freq.copy()
+    data["theme"] = data["theme"].map(dict(zip(*(lambda s: (s, figure_labels(s)))(
+        list(dict.fromkeys(data["theme"]))))))
+    if hue is not None and hue != "category":
+        levels_all = list(dict.fromkeys(data[hue].astype(str)))
+        data[hue] = data[hue].astype(str).map(dict(zip(levels_all, figure_labels(levels_all))))
     themes = list(dict.fromkeys(data["theme"]))
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 0.45 * len(themes) * (1 if hue is None else 1.6) + 1.2))
@@ -101,7 +106,7 @@ def theme_lift_plot(lift: pd.DataFrame, *, alpha: float = 0.05,
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(y, data["theme"])
+    ax.set_yticks(y, figure_labels(data["theme"]))
     ax.set_xlabel("lift: share among detractors / share among promoters (log scale)")
     title = f"coloured: adjusted p < {alpha:g}; bars: unadjusted intervals"
     if left_out:
@@ -141,7 +146,7 @@ def theme_change_plot(changes: pd.DataFrame, wave: str | None = None, *,
     sns.scatterplot(x=100 * data["change"].to_numpy(dtype=float), y=y, hue=data["direction"].to_numpy(),
                     palette=colour_of, s=60, ax=ax)
     ax.axvline(0, color="#252525", linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, data["theme"])
+    ax.set_yticks(y, figure_labels(data["theme"]))
     prev = data["previous_wave"].iloc[0] if len(data) else ""
     ax.set_xlabel(f"change in share, {prev} to {wave} (percentage points)")
     if ax.get_legend() is not None:

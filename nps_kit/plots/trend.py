@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS
+from nps_kit.plots import CATEGORY_COLORS, figure_labels
 
 
 def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
@@ -35,7 +35,7 @@ def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
     if np.isfinite(t["trend"]).all():
         ax.plot(x, t["trend"], color="#636363", ls="--", lw=1,
                 label=f"trend {chart.slope:+.2f} per wave")
-    ax.set_xticks(x, t[chart.wave].astype(str), rotation=45 if len(t) > 8 else 0, ha="right" if len(t) > 8 else "center")
+    ax.set_xticks(x, figure_labels(t[chart.wave].astype(str)), rotation=45 if len(t) > 8 else 0, ha="right" if len(t) > 8 else "center")
     ax.set_ylabel("NPS (points)")
     ax.set_title("NPS control chart: signal or noise?")
     ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the chart, never over a point

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS, category_palette
+from nps_kit.plots import CATEGORY_COLORS, category_palette, figure_labels
 
 
 def _bars_with_intervals(table: pd.DataFrame, value: str, low: str, high: str, ax: plt.Axes) -> None:
@@ -95,7 +95,7 @@ def estimates_plot(summary: pd.DataFrame, terms: list[str] | None = None,
     scale = str(t["scale"].iloc[0]) if len(t) else ""
     ax.axvline(1.0 if scale in ("ratio of means", "odds ratio") else 0.0, color="#252525",
                linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, t["label"])
+    ax.set_yticks(y, figure_labels(t["label"], 60))
     ax.set_ylim(-0.6, len(t) - 0.4)
     ax.set_xlabel(scale)
     return ax

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS
+from nps_kit.plots import CATEGORY_COLORS, figure_labels
 
 _INK = "#252525"
 
@@ -22,7 +22,7 @@ _INK = "#252525"
 def _wave_positions(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     labels = list(dict.fromkeys(values.astype(str)))
     index = {w: i for i, w in enumerate(labels)}
-    return values.astype(str).map(index).to_numpy(), labels
+    return values.astype(str).map(index).to_numpy(), figure_labels(labels)
 
 
 def trend_plot(
@@ -124,8 +124,11 @@ def change_heatmap(
     data = changes
     if consecutive_only:
         data = data[data["comparison"].str.contains("consecutive")]
-    pair = data["from"].astype(str) + " → " + data["to"].astype(str)
-    segment = data[by_list].astype(str).agg(" / ".join, axis=1)
+    pair = pd.Series(figure_labels(data["from"].astype(str) + " → " + data["to"].astype(str), 60),
+                     index=data.index)
+    short = dict(zip(*(lambda s: (s, figure_labels(s)))(
+        list(dict.fromkeys(data[by_list].astype(str).agg(" / ".join, axis=1))))))
+    segment = data[by_list].astype(str).agg(" / ".join, axis=1).map(short)
     frame = pd.DataFrame({"segment": segment.to_numpy(), "pair": pair.to_numpy(),
                           "delta": data["delta"].to_numpy(dtype=float),
                           "mark": np.where(data["significant"].to_numpy(dtype=bool), "*", "")})
@@ -141,7 +144,7 @@ def change_heatmap(
     sns.heatmap(grid, annot=annot.to_numpy(), fmt="", cmap=cmap, center=0, vmin=-limit, vmax=limit,
                 linewidths=0.5, cbar_kws={"label": "change in NPS (points)"}, ax=ax)
     ax.set_xlabel("")
-    ax.set_ylabel(" x ".join(by_list))
+    ax.set_ylabel(" x ".join(figure_labels(by_list)))
     ax.set_title("Change in NPS by segment (* significant after adjustment)")
     return ax
 

@@ -6,7 +6,6 @@ parameters. Templates are independent: they run in parallel, one kernel each.
 
 from __future__ import annotations
 
-import html
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -18,6 +17,8 @@ import pandas as pd
 
 from nps_kit._version import __version__
 from nps_kit.errors import ParameterError, TemplateError
+from nps_kit.export import CONTENT_SECURITY_POLICY
+from nps_kit.safetext import display_text
 from nps_kit.templates_catalog import Template, list_templates
 from nps_kit.writer import write_text
 
@@ -79,14 +80,18 @@ def _run_one(template: Template, outdir: Path) -> DemoItem:
     return DemoItem(template.name, template.purpose, True, time.perf_counter() - t0, headline, "")
 
 
+def _text(value: str) -> str:
+    return display_text(value, "html", None)
+
+
 def index_page(items: tuple[DemoItem, ...] | list[DemoItem]) -> str:
     """A self-contained HTML page linking each template's report with its one-line summary."""
     rows = []
     for i in sorted(items, key=lambda x: x.template):
-        name = html.escape(i.template)
-        title = html.escape(i.purpose or i.template)
+        name = _text(i.template)
+        title = _text(i.purpose or i.template)
         if i.ok:
-            line = html.escape(i.headline) if i.headline else ""
+            line = _text(i.headline) if i.headline else ""
             rows.append(
                 f'<li><a href="{name}.html"><strong>{title}</strong></a>'
                 f'<div class="headline">{line}</div>'
@@ -96,18 +101,19 @@ def index_page(items: tuple[DemoItem, ...] | list[DemoItem]) -> str:
         else:
             rows.append(
                 f'<li class="failed"><strong>{title}</strong><div class="headline">failed: '
-                f'{html.escape(i.error)}</div></li>'
+                f'{_text(i.error)}</div></li>'
             )
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">"
         "<title>nps-kit demo reports</title><style>"
         "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
         "color:#252525}li{margin:0 0 1.2rem}.headline{margin:.2rem 0}.files{font-size:.85rem;"
         "color:#636363}.failed{color:#d7301f}a{color:#1a6fb0}</style></head><body>"
         "<h1>nps-kit demo reports</h1>"
         "<p>Every report template of nps-kit, run on the bundled <strong>synthetic</strong> demo "
-        f"data (nps-kit {html.escape(__version__)}). Each report is a self-contained page.</p>"
+        f"data (nps-kit {_text(__version__)}). Each report is a self-contained page.</p>"
         "<ul>" + "".join(rows) + "</ul></body></html>\n"
     )
 

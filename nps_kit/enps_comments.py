@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from nps_kit.safetext import markup_join
+from nps_kit.safetext import display_text, markup_join
 from nps_kit.enps import (
     OVERALL,
     RESULT_COLUMNS,
@@ -197,10 +197,13 @@ def anonymity_note(report: ENPSReport) -> str:
 def comments_html(comments: pd.DataFrame) -> str:
     """The comments table as HTML with every comment in full (pandas would cut long text).
 
-    Text is HTML-escaped, so a comment cannot inject markup into the report.
+    Every cell goes through :func:`nps_kit.safetext.display_text`, so a comment cannot inject
+    markup into the report.
     """
+    safe = comments.map(lambda v: display_text(v, "html", None))
+    safe.columns = [display_text(c, "html", None) for c in comments.columns]
     with pd.option_context("display.max_colwidth", None):
-        return comments.to_html(index=False, escape=True, border=0)
+        return safe.to_html(index=False, escape=False, border=0)
 
 
 def theme_share_table(themes: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.bundled import bundled_folder
-from nps_kit.errors import DataError, check_option
+from nps_kit.errors import DataError, ParameterError, check_option
 from nps_kit.engines import is_dataset
 from nps_kit.exports import LAYOUT_KEY, detect_layout, layout_of, read_export, score_and_notes
 from nps_kit.inputfiles import check_input_file, current_encoding, decode_problem, text_encoding
@@ -179,7 +179,7 @@ def _read_table(path: str | Path, sheet: str | int | None, export: str,
                 f"{shown}: unsupported file type {suffix or '(none)'!r}; "
                 "use .csv, .tsv, .xlsx or .parquet"
             )
-    except DataError:
+    except (DataError, ParameterError):
         raise
     except pd.errors.EmptyDataError:
         raise DataError(f"{shown}: the file is empty; expected a header row and data rows") from None

@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
                     "units": "points"},
             summary={**load_summary(loaded), "tables": len(report.tables),
                      "groups_suppressed": suppressed, "audit": report.audit.sentence()},
-            dropped=loaded.report, warnings=warnings, notes=[*notes, closing],
+            dropped=loaded.report, warnings=warnings,
+            notes=[*notes, closing, report.audit.sentence()],
         ))
         return 0
     say("enps", notes)

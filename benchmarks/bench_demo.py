@@ -24,7 +24,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 FLOOR_CODE = (
-    "import nps_kit, nps_kit.summary, nps_kit.io, nps_kit.reports\n"
+    "import nps_kit, nps_kit.core.summary, nps_kit.data.files, nps_kit.reports\n"
     "import numpy, pandas, scipy.stats, statsmodels.api, matplotlib.pyplot, seaborn"
 )
 

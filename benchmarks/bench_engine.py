@@ -2,7 +2,8 @@
 
 Prints figures measured in one run (absolute times on a shared machine are noise, ratios less so):
 
-1. ``nps-kit score FILE --engine duckdb --by segment`` as a subprocess on a generated Parquet file
+1. ``nps-kit score FILE --by segment`` (default options: ``--engine auto`` counts 50 million
+   rows in DuckDB, deciding by rows, not by the file's 90 MiB) as a subprocess on a generated Parquet file
    (score 0-10 with 2 % blanks, a string segment column with 1,000 values, a wave column): its peak
    resident memory (target < 1 GiB) and its wall time against a bare DuckDB
    ``SELECT segment, score, count(*) ... GROUP BY`` of the same counts, also run as a subprocess
@@ -42,8 +43,8 @@ sys.path.insert(0, str(HERE))
 from bench_summarize import best_of, floor  # noqa: E402
 
 from nps_kit.cli.main import main as cli_main  # noqa: E402
-from nps_kit.sources import read_source  # noqa: E402
-from nps_kit.summary import summarize  # noqa: E402
+from nps_kit.engines.sources import read_source  # noqa: E402
+from nps_kit.engines.dispatch import summarize  # noqa: E402
 
 # Runs a command and prints its wall time and the peak RSS (KiB) of that command alone.
 WRAPPER = ("import resource, subprocess, sys, time\n"
@@ -108,7 +109,7 @@ def main() -> None:
         tiny = Path(tmp) / "tiny.parquet"
         pd.DataFrame({"score": [10, 3, 7], "segment": ["a", "b", "a"]}).to_parquet(tiny)
         bare_cmd = [sys.executable, "-c", f"import duckdb; duckdb.sql({bare_query(path)!r}).fetchall()"]
-        kit_cmd = [*nps_kit, "score", str(path), "--engine", "duckdb", "--by", "segment"]
+        kit_cmd = [*nps_kit, "score", str(path), "--by", "segment"]  # default options: auto
         start_cmd = [*nps_kit, "score", str(tiny), "--engine", "duckdb", "--by", "segment"]
         kit, base, start = [], [], []
         for _ in range(args.repeat):
@@ -117,7 +118,7 @@ def main() -> None:
             start.append(measured(start_cmd))
         t_kit, t_bare, t_start = (min(w for w, _ in runs) for runs in (kit, base, start))
         rss = max(r for _, r in kit)
-        print(f"nps-kit score {args.rows:,} rows --engine duckdb --by segment (best of {args.repeat}):")
+        print(f"nps-kit score {args.rows:,} rows --by segment, default options (best of {args.repeat}):")
         print(f"  peak RSS                                  = {rss:7.0f} MiB  (target < 1024)")
         print(f"  bare DuckDB GROUP BY peak RSS             = {max(r for _, r in base):7.0f} MiB")
         print(f"  wall: nps-kit {t_kit:.2f} s, bare DuckDB {t_bare:.2f} s, "

@@ -4,7 +4,7 @@ Two copies of the demo responses are written: one as it is, one with the label o
 and one channel replaced by 100,000 characters. `nps-kit run nps_report` runs on each (as a
 subprocess, one after the other, alternating, ``--repeat`` times); the script prints the median
 wall time and peak memory (the child's maximum resident set) of each, and their ratios. Labels
-are shortened for display (nps_kit.safetext), so the target is a ratio of at most 2.
+are shortened for display (nps_kit.core.safetext), so the target is a ratio of at most 2.
 
 Usage: python benchmarks/bench_long_labels.py [--repeat R] [--length N]
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nps_kit.io import read_table
+from nps_kit.engines.dispatch import read_table
 
 
 def run(data: Path, out: Path) -> tuple[float, float]:

@@ -18,8 +18,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from nps_kit.intervals import nps_interval
-from nps_kit.summary import summarize
+from nps_kit.core.intervals import nps_interval
+from nps_kit.engines.dispatch import summarize
 
 
 def best_of(fn, repeat):

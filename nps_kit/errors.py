@@ -55,3 +55,9 @@ def check_confidence(confidence: float) -> float:
             f"confidence={confidence!r} must lie strictly between 0 and 1 (for example 0.95 for 95 %)"
         )
     return c
+
+
+__all__ = [
+    "check_confidence", "check_option", "DataError", "NPSKitError", "NPSKitWarning",
+    "ParameterError", "TemplateError",
+]

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import pytest
 
-from nps_kit.bundled import bundled_folder
+from nps_kit.data.bundled import bundled_folder
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ import subprocess
 
 import jsonschema
 
-from nps_kit.envelope import KEYS, schema
+from nps_kit.cli.envelope import KEYS, schema
 
 
 def envelope_of(proc: subprocess.CompletedProcess, command: str | None = None) -> dict:

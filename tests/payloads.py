@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nps_kit.io import read_table
+from nps_kit.engines.dispatch import read_table
 
 # Each payload is one kind of attack; the alert numbers tell which one fired.
 PAYLOADS = (

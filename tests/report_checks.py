@@ -1,10 +1,10 @@
-"""Checks every shareable report's HTML passes: its tables are reader tables (nps_kit.display)."""
+"""Checks every shareable report's HTML passes: its tables are reader tables (nps_kit.reports.tables)."""
 
 from __future__ import annotations
 
 import re
 
-from nps_kit.export import visible_text
+from nps_kit.reports.html import visible_text
 
 _CHECKS = {
     "a NaN cell": (re.compile(r"\bNaN\b|\bnan\b|<NA>"), "text"),

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from awkward import LONG, scale_problems, write_awkward
-from nps_kit.runner import run_template
-from nps_kit.templates_catalog import list_templates
+from nps_kit.reports.runner import run_template
+from nps_kit.reports.catalog import list_templates
 
 TEMPLATES = [t.name for t in list_templates()]
 

@@ -37,8 +37,8 @@ import pytest
 from PIL import Image
 
 from cdp import PageLog
-from nps_kit.export import shareable_notebook
-from nps_kit.templates_catalog import list_templates
+from nps_kit.reports.html import shareable_notebook
+from nps_kit.reports.catalog import list_templates
 
 TEMPLATES = [t.name for t in list_templates()]
 PAGES = ["index", *TEMPLATES]
@@ -139,7 +139,7 @@ def _scroller(s: dict) -> str:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
-    from nps_kit.demo import run_demo
+    from nps_kit.reports.demo import run_demo
 
     return run_demo(tmp_path_factory.mktemp("demo"))
 

@@ -8,13 +8,13 @@ import sys
 
 import pytest
 
-from nps_kit.bundled import bundled_folder
+from nps_kit.data.bundled import bundled_folder
 from nps_kit.errors import ParameterError
 from paths import REPO as REPO_ROOT
 
 PROBE = (
-    "import json, nps_kit; from nps_kit.bundled import bundled_folder; "
-    "from nps_kit.templates_catalog import list_templates; from nps_kit.io import demo_files; "
+    "import json, nps_kit; from nps_kit.data.bundled import bundled_folder; "
+    "from nps_kit.reports.catalog import list_templates; from nps_kit.data.paths import demo_files; "
     "print(json.dumps({'package': nps_kit.__file__, 'templates': [t.name for t in list_templates()], "
     "'demo': demo_files()}))"
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nps_kit.calllist import call_list, write_call_list
+from nps_kit.revenue.calllist import call_list, write_call_list
 from nps_kit.errors import DataError
-from nps_kit.segments import abc_classes, join_responses
+from nps_kit.revenue.classes import abc_classes, join_responses
 
 
 @pytest.fixture

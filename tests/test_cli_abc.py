@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nps_kit.abc import abc_from_files
+from nps_kit.revenue.study import abc_from_files
 from nps_kit.errors import NPSKitWarning
 from tests.envelopes import envelope_of, results_of
 

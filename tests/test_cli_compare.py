@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nps_kit.compare import compare_nps
-from nps_kit.io import read_responses
-from nps_kit.waves import wave_changes
+from nps_kit.core.compare import compare_nps
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.waves.changes import wave_changes
 from tests.envelopes import envelope_of
 
 DEMO = "demo:responses.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nps_kit.enps import COMPLEMENTARY_REASON, enps_report
-from nps_kit.io import read_table
+from nps_kit.enps.report import COMPLEMENTARY_REASON, enps_report
+from nps_kit.engines.dispatch import read_table
 from tests.envelopes import envelope_of
 
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from nps_kit.io import resolve_path
-from nps_kit.value import category_outcomes, load_value_data
-from nps_kit.value_models import ltv_model
+from nps_kit.data.paths import resolve_path
+from nps_kit.outcomes.by_category import category_outcomes, load_value_data
+from nps_kit.outcomes.models import ltv_model
 from tests.envelopes import envelope_of
 
 BASE = ("ltv", "--responses", "demo:responses.csv", "--outcomes", "demo:outcomes.csv")

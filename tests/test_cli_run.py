@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nps_kit.bundled import bundled_folder
-from nps_kit.templates_catalog import list_templates
+from nps_kit.data.bundled import bundled_folder
+from nps_kit.reports.catalog import list_templates
 from tests.envelopes import envelope_of
 
 DEMO = bundled_folder("demo_data")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from nps_kit.cli.main import main
-from nps_kit.design import plan_sample_size
+from nps_kit.design.sample_size import plan_sample_size
 from tests.envelopes import envelope_of
 
 INPUTS = ("population", "confidence", "margin", "expected_shares", "response_rate", "z", "fpc")

@@ -18,8 +18,8 @@ def nps_kit(*args, cwd=None):
 
 
 def test_json_output_matches_api():
-    from nps_kit.io import read_responses
-    from nps_kit.summary import summarize
+    from nps_kit.engines.dispatch import read_responses
+    from nps_kit.engines.dispatch import summarize
 
     out = nps_kit("score", SO, "--score-column", "StackOverflowRecommend", "--by", "Employment",
                   "--method", "score", "--confidence", "90", "--json")

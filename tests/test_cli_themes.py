@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nps_kit.themes import theme_lift
+from nps_kit.themes.statistics import theme_lift
 
 from tests.envelopes import envelope_of
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from nps_kit.compare import (
+from nps_kit.core.compare import (
     NPSComparison,
     adjust_pvalues,
     compare_nps,
@@ -18,7 +18,7 @@ from nps_kit.compare import (
     min_detectable_change,
 )
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.power import detectable_change
+from nps_kit.design.power import detectable_change
 from paths import REFERENCE
 
 SCORE = np.array([-1.0, 0.0, 1.0])
@@ -199,8 +199,8 @@ def test_min_detectable_change_agrees_with_power_module():
     assert norm.sf(z - ours / res.se) == pytest.approx(0.8, abs=1e-12)
 
 
-@pytest.mark.parametrize("name", ["nps_kit.compare", "nps_kit.waves", "nps_kit.channels",
-                                  "nps_kit.protocol"])
+@pytest.mark.parametrize("name", ["nps_kit.core.compare", "nps_kit.core.waveorder", "nps_kit.waves.channels",
+                                  "nps_kit.waves.protocol"])
 def test_docstring_examples(name):
     import doctest
     import importlib
@@ -226,8 +226,26 @@ def test_bad_panel_tables_are_data_errors(table, match):
     ([[0.1, -0.1, 0], [0, 0.5, 0], [0, 0, 0.5]], "numbers >= 0"),
 ])
 def test_bad_planning_transitions_are_parameter_errors(table, match):
-    from nps_kit.power import transition_table
+    from nps_kit.design.power import transition_table
 
     with pytest.raises(ParameterError, match=match):
         transition_table(table)
     assert transition_table([[2, 1, 0], [0, 1, 0], [0, 0, 4]]).sum() == pytest.approx(1.0)
+
+
+def test_p_values_and_adjustments_match_scipy_and_statsmodels():
+    # computed in numpy and the standard library so that comparing imports neither
+    from scipy.stats import norm
+    from statsmodels.stats.multitest import multipletests
+
+    from nps_kit.core.compare import adjust_pvalues, two_sided_p
+
+    rng = np.random.default_rng(1)
+    z = rng.normal(0, 3, 500)
+    assert np.allclose(two_sided_p(z), 2 * norm.sf(np.abs(z)), rtol=0, atol=1e-14)
+    for _ in range(300):
+        p = rng.random(int(rng.integers(1, 15))) ** rng.uniform(0.3, 3)
+        p[-1] = p[0]  # ties
+        for method in ("holm", "fdr_bh"):
+            assert np.allclose(adjust_pvalues(p, method), multipletests(p, method=method)[1],
+                               rtol=0, atol=1e-12)

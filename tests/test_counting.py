@@ -1,6 +1,6 @@
-"""Counting in DuckDB (nps_kit.counting, nps_kit.sources) against the pandas path.
+"""Counting in DuckDB (nps_kit.engines.counting, nps_kit.engines.sources) against the pandas path.
 
-The pandas loader (nps_kit.io.read_responses) and summarize on a DataFrame are the reference:
+The pandas loader (nps_kit.read_responses) and summarize on a DataFrame are the reference:
 the engine path must give the same counts exactly, the same estimates to 1e-9, the same row
 accounting and dropped-row report, and error messages with the same facts, on the shared real
 files and on every bad-input case of tests/test_io.py.
@@ -12,13 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_kit import sources
-from nps_kit.counting import counts_expr, transitions_expr
+from nps_kit.engines import sources
+from nps_kit.engines.counting import counts_expr, transitions_expr
 from nps_kit.errors import DataError
-from nps_kit.io import read_responses
-from nps_kit.sources import choose_engine, open_source, read_source
-from nps_kit.summary import summarize
-from nps_kit.waves import compare_waves, transitions
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.engines.choice import choose_engine
+from nps_kit.engines.sources import open_source, read_source
+from nps_kit.engines.dispatch import summarize
+from nps_kit.waves.changes import compare_waves, transitions
 from paths import REALDATA
 
 SO = REALDATA / "stackoverflow2018_recommend_sample.csv"
@@ -312,7 +313,7 @@ def test_choose_engine(tmp_path, path, expected):
     assert choose_engine("anything.csv", "duckdb") == ("duckdb", "--engine duckdb")
 
 
-@pytest.mark.parametrize("name", ["nps_kit.counting", "nps_kit.sources"])
+@pytest.mark.parametrize("name", ["nps_kit.engines.counting", "nps_kit.engines.sources"])
 def test_examples_in_docstrings(name):
     import doctest
     import importlib
@@ -373,3 +374,23 @@ def test_demo_files_and_unknown_demo_file():
     for col in ("n_from", "n_to", "n_matched", "design"):
         assert a.changes[col].tolist() == b.changes[col].tolist()
     np.testing.assert_allclose(b.changes.se.to_numpy(float), a.changes.se.to_numpy(float), atol=1e-9)
+
+
+def test_engine_auto_decides_by_rows_not_bytes(tmp_path):
+    from nps_kit.engines.choice import AUTO_DUCKDB_ROWS, estimated_rows
+
+    many = AUTO_DUCKDB_ROWS + 5
+    frame = pd.DataFrame({"score": np.tile(np.arange(11, dtype=np.int8), many // 11 + 1)[:many]})
+    frame.to_parquet(tmp_path / "many.parquet")  # a few hundred KiB, compressed
+    assert (tmp_path / "many.parquet").stat().st_size < 10 * 2**20
+    assert estimated_rows(tmp_path / "many.parquet") == (many, "exactly")
+    engine, why = choose_engine(str(tmp_path / "many.parquet"))
+    assert engine == "duckdb" and f"{many:,} rows" in why
+    frame.iloc[:1000].to_csv(tmp_path / "few.csv", index=False)
+    assert choose_engine(str(tmp_path / "few.csv"))[0] == "pandas"
+    rows, how = estimated_rows(tmp_path / "few.csv")
+    assert rows == 1000 and how == "exactly"
+    big = "score,segment\n" + "9,some segment name\n" * 60_000
+    (tmp_path / "big.csv").write_text(big)
+    rows, how = estimated_rows(tmp_path / "big.csv")
+    assert how == "about" and abs(rows - 60_001) / 60_001 < 0.05

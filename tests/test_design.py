@@ -1,4 +1,4 @@
-"""Sample size, margins, change detection and fieldwork planning (nps_kit.design, .power, .fieldwork).
+"""Sample size, margins, change detection and fieldwork planning (nps_kit.design.sample_size, .power, .fieldwork).
 
 Known values are derived by hand in the comments next to each assertion; published calculator
 figures are cited where they are used.
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_kit.design import (
+from nps_kit.design.sample_size import (
     anticipated_variance,
     apply_fpc,
     as_fraction,
@@ -35,9 +35,9 @@ from nps_kit.design import (
     size_table,
 )
 from nps_kit.errors import ParameterError
-from nps_kit.fieldwork import allocate_segments, fieldwork_advice, invitations, questionnaire
-from nps_kit.intervals import nps_interval
-from nps_kit.power import (
+from nps_kit.design.fieldwork import allocate_segments, fieldwork_advice, invitations, questionnaire
+from nps_kit.core.intervals import nps_interval
+from nps_kit.design.power import (
     change_power,
     change_sample_size,
     change_table,
@@ -479,7 +479,7 @@ def test_figures_draw_planned_n_and_curves():
 
 
 def test_blended_rate_and_invitation_plan_per_segment_and_channel():
-    from nps_kit.fieldwork import blended_response_rate, segment_invitations
+    from nps_kit.design.fieldwork import blended_response_rate, segment_invitations
 
     channels = {"email": (0.7, 0.25), "phone": (0.3, 0.6)}
     # one respondent costs 0.7 / 0.25 + 0.3 / 0.6 = 2.8 + 0.5 = 3.3 invitations -> rate 1 / 3.3
@@ -499,9 +499,9 @@ def test_blended_rate_and_invitation_plan_per_segment_and_channel():
 
 
 def test_segment_sizes_and_previous_wave_counts():
-    from nps_kit.fieldwork import previous_wave_counts, segment_sizes
-    from nps_kit.io import read_table
-    from nps_kit.scores import counts as count_scores
+    from nps_kit.design.fieldwork import previous_wave_counts, segment_sizes
+    from nps_kit.engines.dispatch import read_table
+    from nps_kit.core.scores import counts as count_scores
 
     customers = pd.DataFrame({"abc": ["A", "B", None, "B", "C"]})
     sizes = segment_sizes(customers, "abc")

@@ -8,7 +8,7 @@ detractors, passives and promoters of every non-empty finest cell. Knowledge: ev
 row as the sum of its finest cells, whole numbers >= 0, the published reasons (fewer than K, or
 hidden to protect another group: n >= K). The attack (integer programs, ``scipy.optimize.milp``)
 pins a hidden row's n, a count or its eNPS when the minimum equals the maximum. Written here,
-independently of nps_kit.suppression.
+independently of nps_kit.privacy.suppression.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from nps_kit.enps import COMPLEMENTARY_REASON, enps_report, primary_reason
+from nps_kit.enps.report import COMPLEMENTARY_REASON, enps_report, primary_reason
 
 K = 5
 CATS = ("detractors", "passives", "promoters")
@@ -195,11 +195,9 @@ def test_the_attacker_is_not_toothless():
     report = enps_report(data, "score", ["department", "location"])
     rows = published(report)
     naive = [dict(r) for r in rows]
-    for r, orig in zip(naive, report.records()):
+    for r in naive:
         if r["suppressed"] and r["reason"] == COMPLEMENTARY_REASON:
-            tab = report.table(r["table"])
             key = [c for c in r if c not in FIXED][0]
-            full = tab[tab[key] == r[key]]
             r.update(suppressed=False, reason=None)
             r.update({c: int(v) for c, v in zip(CATS, _true(data, key, r[key]))})
     assert attack(data, naive)

@@ -1,4 +1,4 @@
-"""nps_kit.display: the formatting rules of report tables, on small frames and on kit results."""
+"""nps_kit.reports.tables: the formatting rules of report tables, on small frames and on kit results."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_kit.display import (DASH, FORMATS, column_format, column_label, format_value, note, show,
+from nps_kit.reports.tables import (DASH, FORMATS, column_format, column_label, format_value, note, show,
                              warning_notes)
 from nps_kit.errors import NPSKitWarning, ParameterError
-from nps_kit.export import visible_text
-from nps_kit.io import read_responses
-from nps_kit.summary import summarize
+from nps_kit.reports.html import visible_text
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.engines.dispatch import summarize
 from tests.paths import REALDATA
 
 INDEX_CELL = re.compile(r"<th[^>]*>\s*\d+\s*</th>")

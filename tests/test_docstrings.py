@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["nps_kit.scores", "nps_kit.intervals", "nps_kit.summary", "nps_kit.io", "nps_kit.errors"]
+MODULES = ["nps_kit.core.scores", "nps_kit.core.intervals", "nps_kit.core.summary", "nps_kit.data.files", "nps_kit.errors"]
 
 
 @pytest.mark.parametrize("name", MODULES)

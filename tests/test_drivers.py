@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from nps_kit.drivers import DRIVER_COLUMNS, describe_drivers, key_drivers
+from nps_kit.groups.drivers import DRIVER_COLUMNS, describe_drivers, key_drivers
 from nps_kit.errors import DataError, ParameterError
 from paths import REALDATA
 
@@ -175,7 +175,7 @@ def test_cli_drivers_json_and_text(cli, tmp_path):
     proc = cli(*args, "--json")
     assert proc.returncode == 0, proc.stderr
     env = envelope_of(proc, "drivers")
-    from nps_kit.io import read_responses
+    from nps_kit.engines.dispatch import read_responses
 
     data = read_responses(str(path), "score", columns=["plan", "tenure", "complained"]).data
     api = key_drivers(data, "score", ["plan"], ["tenure"], ["complained"], reference={"plan": "basic"})

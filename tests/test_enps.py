@@ -13,20 +13,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_kit.compare import compare_nps
-from nps_kit.enps import (
+from nps_kit.core.compare import compare_nps
+from nps_kit.enps.report import (
     COMPLEMENTARY_REASON,
     enps_report,
     grouping_columns,
     normalise_groupings,
     primary_reason,
 )
-from nps_kit.enps_comments import anonymity_note, eligible_rows, enps_comments, enps_themes
-from nps_kit.enps_waves import compare_enps, format_changes
+from nps_kit.enps.comments import anonymity_note, eligible_rows, enps_comments, enps_themes
+from nps_kit.enps.waves import compare_enps, format_changes
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.intervals import nps_interval
-from nps_kit.io import read_table
-from nps_kit.suppression import audit_publication, suppress_publication
+from nps_kit.core.intervals import nps_interval
+from nps_kit.engines.dispatch import read_table
+from nps_kit.privacy.suppression import audit_publication, suppress_publication
 
 
 def team_data(sizes: dict[str, list[int]]) -> pd.DataFrame:
@@ -281,8 +281,8 @@ def test_compare_enps_matches_two_sample_comparison_and_suppresses():
 
 
 def test_previous_wave_demo_file_is_the_generators_output():
-    from nps_kit.io import resolve_path
-    from nps_kit.simulate import _csv_bytes, simulate_employees_previous
+    from nps_kit.data.paths import resolve_path
+    from nps_kit.simulate.world import _csv_bytes, simulate_employees_previous
 
     assert resolve_path("demo:employees_previous.csv").read_bytes() == _csv_bytes(
         simulate_employees_previous())
@@ -304,7 +304,7 @@ def test_plot_marks_suppressed_rows_without_numbers():
 
 
 def test_comments_html_keeps_full_text_and_escapes():
-    from nps_kit.enps_comments import comments_html
+    from nps_kit.enps.comments import comments_html
 
     long = "x" * 120 + " <script>alert(1)</script>"
     page = comments_html(pd.DataFrame({"team": ["a"], "comment": [long]}))
@@ -312,7 +312,7 @@ def test_comments_html_keeps_full_text_and_escapes():
 
 
 def test_theme_share_table_is_the_wide_form_of_the_shares():
-    from nps_kit.enps_comments import theme_share_table
+    from nps_kit.enps.comments import theme_share_table
 
     data = read_table("demo:employees.csv")
     r = enps_report(data, "score", ["department"])

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from nps_kit.cli.main import COMMANDS
-from nps_kit.envelope import KEYS, SCHEMA_ID, envelope, schema
+from nps_kit.cli.envelope import KEYS, SCHEMA_ID, envelope, schema
 from tests.envelopes import envelope_of
 from tests.paths import REPO
 

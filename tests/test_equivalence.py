@@ -11,14 +11,14 @@ import pytest
 from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
-import nps_kit.equivalence as eqmod
-from nps_kit.compare import compare_nps, compare_overlap, compare_paired, difference_arrays
-from nps_kit.equivalence import (EQUIVALENCE_COLUMNS, VERDICTS, add_equivalence,
+import nps_kit.core.equivalence as eqmod
+from nps_kit.core.compare import compare_nps, compare_overlap, compare_paired, difference_arrays
+from nps_kit.core.equivalence import (EQUIVALENCE_COLUMNS, VERDICTS, add_equivalence,
                                  describe_equivalence, equivalence_test, tost_arrays,
                                  wave_equivalence)
 from nps_kit.errors import ParameterError
-from nps_kit.simulate import simulate_scores
-from nps_kit.waves import CHANGE_COLUMNS, compare_waves
+from nps_kit.simulate.world import simulate_scores
+from nps_kit.waves.changes import CHANGE_COLUMNS, compare_waves
 
 SCORE = np.array([-1.0, 0.0, 1.0])
 

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.export import privacy_problems
-from nps_kit.exports import EXPORT_LAYOUTS, detect_layout, layout_of
-from nps_kit.io import read_responses, read_table
-from nps_kit.redact import identifier_columns, identifier_values, is_identifier_column
-from nps_kit.scores import counts
+from nps_kit.reports.html import privacy_problems
+from nps_kit.data.layouts import EXPORT_LAYOUTS, detect_layout, layout_of
+from nps_kit.engines.dispatch import read_responses, read_table
+from nps_kit.privacy.redact import identifier_columns, identifier_values, is_identifier_column
+from nps_kit.core.scores import counts
 from tests.envelopes import envelope_of
 
 DATA = Path(__file__).resolve().parent / "data" / "exports"
@@ -306,7 +306,7 @@ def test_forced_layouts(tmp_path):
     assert EXPORT_LAYOUTS[0] == "auto"
 
 
-@pytest.mark.parametrize("module", ["nps_kit.exports", "nps_kit.redact"])
+@pytest.mark.parametrize("module", ["nps_kit.data.layouts", "nps_kit.privacy.redact"])
 def test_examples(module):
     import doctest
     import importlib

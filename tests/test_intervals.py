@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nps_kit.errors import ParameterError
-from nps_kit.intervals import METHODS, bayes_moments, interval_arrays, nps_interval, nps_variance
+from nps_kit.core.intervals import METHODS, bayes_moments, interval_arrays, nps_interval, nps_variance
 from paths import REFERENCE
 
 REF = pd.read_csv(REFERENCE / "r_nps_one_sample.csv")

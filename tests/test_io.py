@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from nps_kit.errors import DataError
-from nps_kit.io import read_responses, read_table, resolve_path
-from nps_kit.scores import counts
-from nps_kit.summary import summarize
+from nps_kit.engines.dispatch import read_responses, read_table
+from nps_kit.data.paths import resolve_path
+from nps_kit.core.scores import counts
+from nps_kit.engines.dispatch import summarize
 from paths import REALDATA
 
 SO = REALDATA / "stackoverflow2018_recommend_sample.csv"
@@ -105,7 +106,7 @@ def test_other_formats(tmp_path, fmt):
     first = 1 if fmt == "parquet" else 2
     assert r.report.row.tolist() == [3 + first]
     # the engine path reads the same rows and drops the same one, with the same report
-    from nps_kit.sources import read_source
+    from nps_kit.engines.sources import read_source
 
     engine = read_source(p, "score", id="id", errors="drop")
     assert (engine.rows_kept, engine.nonrespondents) == (3, 1)

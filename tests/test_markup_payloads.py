@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from nps_kit.runner import run_template
-from nps_kit.templates_catalog import list_templates
+from nps_kit.reports.runner import run_template
+from nps_kit.reports.catalog import list_templates
 from payloads import (CHANNEL_COLUMN, PAYLOADS, SEGMENT_COLUMN, TENURE_COLUMN, WAVE_SUFFIX,
                       write_poisoned_demo)
 

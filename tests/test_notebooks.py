@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from nps_kit.io import read_responses, read_table
+from nps_kit.engines.dispatch import read_responses, read_table
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -190,7 +190,7 @@ def test_04_pitfalls(run_template, tmp_path):
 
     # the protocol change into the changed wave, read independently from the YAML
     import yaml
-    from nps_kit.io import resolve_path
+    from nps_kit.data.paths import resolve_path
 
     doc = yaml.safe_load(resolve_path("demo:protocol.yaml").read_text(encoding="utf-8"))
     waves = {w["wave"]: w for w in doc["waves"]}
@@ -200,7 +200,7 @@ def test_04_pitfalls(run_template, tmp_path):
     assert "phone" not in waves["2025-H1"]["channels"]
 
     # measured vs truth: measured NPS by hand, truth from the simulator's ground truth
-    from nps_kit.simulate import true_nps
+    from nps_kit.simulate.world import true_nps
 
     truth = true_nps(read_table("demo:customers.csv"))
     truth = truth[truth["segment"] == "All"].set_index("wave")["nps"]

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_kit.channels import channel_counts, channel_flags, channel_nps, standardized_nps
+from nps_kit.waves.channels import channel_counts, channel_flags, channel_nps, standardized_nps
 from nps_kit.errors import DataError, NPSKitWarning, ParameterError
-from nps_kit.protocol import flagged_pairs, protocol_flags, read_protocol
+from nps_kit.waves.protocol import flagged_pairs, protocol_flags, read_protocol
 
 
 # --------------------------------------------------------------------------------- protocol
@@ -141,7 +141,7 @@ def test_missing_channel_gives_nan_and_warning():
 
 
 def test_demo_data_email_wave_looks_better_than_standardised():
-    from nps_kit.io import read_responses
+    from nps_kit.engines.dispatch import read_responses
 
     data = read_responses("demo:responses.csv", "score", id="respondent_id", wave="wave").data
     with pytest.warns(NPSKitWarning):

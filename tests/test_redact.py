@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_kit.redact import EMAIL_TOKEN, NAME_TOKEN, PHONE_TOKEN, redact
+from nps_kit.privacy.redact import EMAIL_TOKEN, NAME_TOKEN, PHONE_TOKEN, redact
 
 
 def one(text: str, names=()) -> str:
@@ -80,7 +80,7 @@ def test_everything_at_once_and_blank_names_ignored():
 
 
 def test_demo_comments_have_no_contacts_left():
-    from nps_kit.io import read_table
+    from nps_kit.engines.dispatch import read_table
 
     for file, names_from in (("demo:responses.csv", None), ("demo:employees.csv", "demo:customers.csv")):
         data = read_table(file)

@@ -19,20 +19,20 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from scipy.stats import norm
 
-from nps_kit.bundled import bundled_folder
+from nps_kit.data.bundled import bundled_folder
 from nps_kit.errors import DataError, ParameterError, TemplateError
-from nps_kit.export import (
+from nps_kit.reports.html import (
     PrivacyError, notebook_to_html, privacy_problems, remote_resources, strip_remote_resources,
     visible_text,
 )
-from nps_kit.provenance import input_files, provenance
-from nps_kit.record import (
+from nps_kit.reports.provenance import input_files, provenance
+from nps_kit.reports.record import (
     PRIVATE_MIMETYPE, RESULT_MIMETYPE, private_from_notebook, results_from_notebook, to_jsonable,
 )
 from nps_kit.reports import recorded_results
-from nps_kit.selection import select_wave
+from nps_kit.data.selection import select_wave
 from tests.report_checks import assert_reader_tables
-from nps_kit.templates_catalog import (
+from nps_kit.reports.catalog import (
     check_parameters, coerce_parameter, find_template, list_templates, load_template,
     parse_parameters,
 )
@@ -109,7 +109,7 @@ def test_parse_parameters_reads_types_defaults_and_help():
     ("float | None", "null", None), ("Optional[int]", "4", 4), ("", "[1, x]", [1, "x"]),
 ])
 def test_command_line_values_are_read_by_declared_type(ptype, text, expected):
-    from nps_kit.templates_catalog import TemplateParameter
+    from nps_kit.reports.catalog import TemplateParameter
 
     value = coerce_parameter(TemplateParameter("p", ptype, None, ""), text, from_text=True)
     assert value == expected and type(value) is type(expected)
@@ -120,7 +120,7 @@ def test_command_line_values_are_read_by_declared_type(ptype, text, expected):
     ("float", "null"), ("list[str]", "a"), ("dict", "[1]"),
 ])
 def test_values_that_do_not_fit_the_type_are_refused(ptype, text):
-    from nps_kit.templates_catalog import TemplateParameter
+    from nps_kit.reports.catalog import TemplateParameter
 
     with pytest.raises(ParameterError, match="declared as"):
         coerce_parameter(TemplateParameter("p", ptype, None, "help"), text, from_text=True)
@@ -262,7 +262,7 @@ def test_select_wave_latest_explicit_and_unknown():
 
 def test_overview_figures_draw_what_the_tables_hold():
     from nps_kit.plots import CATEGORY_COLORS, overview
-    from nps_kit.summary import summarize
+    from nps_kit.engines.dispatch import summarize
 
     scores = pd.Series([0, 6, 7, 9, 10, 10, None])
     freq = overview.score_frequencies(scores)
@@ -380,7 +380,7 @@ def test_nps_report_html_shows_no_code_and_no_identifiers(nps_report_run):
 # --------------------------------------------------------------------------- demo runner
 
 def test_run_demo_runs_templates_in_parallel_and_reports_failures(tmp_path, monkeypatch):
-    import nps_kit.demo as demo
+    import nps_kit.reports.demo as demo
 
     good = load_template(make_notebook(
         tmp_path / "good.ipynb", "x: int = 2  # a number",
@@ -403,9 +403,9 @@ def test_run_demo_runs_templates_in_parallel_and_reports_failures(tmp_path, monk
 
 
 def test_nps_report_ranks_segments_fairly_and_charts_every_wave(nps_report_run):
-    from nps_kit.shrinkage import shrink_table
-    from nps_kit.summary import summarize
-    from nps_kit.trend import control_chart
+    from nps_kit.groups.shrinkage import shrink_table
+    from nps_kit.engines.dispatch import summarize
+    from nps_kit.waves.control_chart import control_chart
 
     results = recorded_results(nps_report_run)
     raw = pd.read_csv(DEMO / "responses.csv")
@@ -433,8 +433,8 @@ def test_nps_report_ranks_segments_fairly_and_charts_every_wave(nps_report_run):
 
 
 def test_nps_report_key_drivers_are_the_library_model_on_the_reported_wave(nps_report_run):
-    from nps_kit.drivers import key_drivers
-    from nps_kit.io import read_responses
+    from nps_kit.groups.drivers import key_drivers
+    from nps_kit.engines.dispatch import read_responses
 
     results = recorded_results(nps_report_run)
     loaded = read_responses("demo:responses.csv", "score", id="respondent_id", wave="wave")

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from nps_kit.errors import ParameterError
-from nps_kit.revenue import bootstrap_ratios, revenue_at_risk, revenue_weighted_nps
-from nps_kit.segments import abc_classes, join_responses
+from nps_kit.revenue.at_risk import bootstrap_ratios, revenue_at_risk, revenue_weighted_nps
+from nps_kit.revenue.classes import abc_classes, join_responses
 
 
 def _hand_example():

@@ -20,8 +20,8 @@ import sys
 import pandas as pd
 import pytest
 
-from nps_kit.io import read_table
-from nps_kit.writer import OutputError, neutralise_cell, write_bytes, write_csv
+from nps_kit.engines.dispatch import read_table
+from nps_kit.data.writer import OutputError, neutralise_cell, write_bytes, write_csv
 
 FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil","x")', "@SUM(1+1)", "+1+1",
             "-2+3", "\t=1", "\r=1"]

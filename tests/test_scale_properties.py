@@ -16,11 +16,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nps_kit.compare import difference_arrays
-from nps_kit.intervals import METHODS, interval_arrays
-from nps_kit.shrinkage import shrink_table
-from nps_kit.summary import summarize
-from nps_kit.trend import control_chart_counts
+from nps_kit.core.compare import difference_arrays
+from nps_kit.core.intervals import METHODS, interval_arrays
+from nps_kit.groups.shrinkage import shrink_table
+from nps_kit.engines.dispatch import summarize
+from nps_kit.waves.control_chart import control_chart_counts
 
 EXAMPLES = 150
 small = st.integers(0, 3)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from nps_kit import Counts, classify, counts, mean_score, median_score, nps
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.scores import parse_scores
+from nps_kit.core.scores import parse_scores
 
 
 def test_r_package_unit_test_value():

@@ -11,8 +11,8 @@ from scipy.stats import chi2_contingency, norm
 from statsmodels.stats.multitest import multipletests
 
 from nps_kit.errors import DataError, NPSKitWarning, ParameterError
-from nps_kit.class_nps import class_counts, class_table, compare_classes
-from nps_kit.segments import abc_classes, join_responses, lorenz_curve
+from nps_kit.revenue.by_class import class_counts, class_table, compare_classes
+from nps_kit.revenue.classes import abc_classes, join_responses, lorenz_curve
 
 
 def _customers(revenues, ids=None):
@@ -288,7 +288,7 @@ def test_figures_draw_from_the_tables():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nps_kit.abc import abc_analysis
+    from nps_kit.revenue.study import abc_analysis
     from nps_kit.plots.segments import (
         lorenz_plot,
         nps_by_class_plot,

@@ -11,9 +11,9 @@ import pytest
 from scipy.optimize import minimize, minimize_scalar
 from scipy.stats import dirichlet_multinomial
 
-import nps_kit.shrinkage as shmod
+import nps_kit.groups.shrinkage as shmod
 from nps_kit.errors import DataError
-from nps_kit.shrinkage import (SHRINK_COLUMNS, enps_shrinkage, fit_prior, marginal_loglik,
+from nps_kit.groups.shrinkage import (SHRINK_COLUMNS, enps_shrinkage, fit_prior, marginal_loglik,
                                shrink, shrink_counts, shrink_table)
 from paths import REALDATA
 
@@ -173,9 +173,9 @@ def test_coverage_by_simulation():
 
 
 def test_shrink_from_responses_matches_summarize():
-    from nps_kit.summary import summarize
+    from nps_kit.engines.dispatch import summarize
 
-    from nps_kit.io import read_responses
+    from nps_kit.engines.dispatch import read_responses
 
     data = read_responses(SO, "StackOverflowRecommend").data
     r = shrink(data, "StackOverflowRecommend", "CompanySize", seed=2)
@@ -186,8 +186,8 @@ def test_shrink_from_responses_matches_summarize():
 
 
 def test_enps_shrinkage_uses_published_groups_only():
-    from nps_kit.enps import enps_report
-    from nps_kit.io import read_responses
+    from nps_kit.enps.report import enps_report
+    from nps_kit.engines.dispatch import read_responses
 
     data = read_responses("demo:employees.csv", score="score", id="respondent_id").data
     report = enps_report(data, "score", ["department", "location"])
@@ -225,8 +225,8 @@ def test_cli_score_shrink_json_and_text(cli):
     rows = env["results"]["groups"]
     for key in ("nps_shrunk", "shrunk_low", "shrunk_high", "p_best", "p_worst"):
         assert all(key in row for row in rows)
-    from nps_kit.io import read_responses
-    from nps_kit.summary import summarize
+    from nps_kit.engines.dispatch import read_responses
+    from nps_kit.engines.dispatch import summarize
 
     ref = summarize(read_responses(SO, "StackOverflowRecommend").data, "StackOverflowRecommend", by="CompanySize")
     direct = shrink_counts(ref[["detractors", "passives", "promoters"]].to_numpy(), seed=7)

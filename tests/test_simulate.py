@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo world (nps_kit.simulate) and the committed files in data/."""
+"""Tests of the synthetic demo world (nps_kit.simulate.world) and the committed files in data/."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from nps_kit import simulate as sim
+from nps_kit.simulate import world as sim
 from nps_kit.errors import ParameterError
-from nps_kit.scores import counts, nps
+from nps_kit.core.scores import counts, nps
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

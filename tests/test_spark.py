@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_kit.counting import counts_expr
+from nps_kit.engines.counting import counts_expr
 from nps_kit.errors import DataError
-from nps_kit.io import read_responses
-from nps_kit.sources import read_source
-from nps_kit.summary import summarize
-from nps_kit.waves import compare_waves
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.engines.sources import read_source
+from nps_kit.engines.dispatch import summarize
+from nps_kit.waves.changes import compare_waves
 from paths import REALDATA
 
 SO = REALDATA / "stackoverflow2018_recommend_sample.csv"

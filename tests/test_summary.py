@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.intervals import METHODS, nps_interval
-from nps_kit.scores import counts
-from nps_kit.summary import SUMMARY_COLUMNS, summarize
+from nps_kit.core.intervals import METHODS, nps_interval
+from nps_kit.core.scores import counts
+from nps_kit.core.summary import SUMMARY_COLUMNS
+from nps_kit.engines.dispatch import summarize
 
 
 @pytest.fixture

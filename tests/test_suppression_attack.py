@@ -7,7 +7,7 @@ promoter counts of every suppressed cell. Knowledge: every additive relation bet
 (a coarser group is the sum of the finer groups inside it), whole numbers >= 0, the reason
 bounds, and n <= headcount where a headcount is published.
 
-Two attacks, written here independently of nps_kit.suppression:
+Two attacks, written here independently of nps_kit.privacy.suppression:
 1. single differences: a parent minus its published children, when one child is hidden;
 2. integer programming: the minimum and maximum of each hidden cell's n, detractors, passives and
    promoters under all the constraints (scipy.optimize.milp), and whether its eNPS can differ
@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from nps_kit.enps import COMPLEMENTARY_REASON, enps_report, primary_reason
+from nps_kit.enps.report import COMPLEMENTARY_REASON, enps_report, primary_reason
 
 K = 5
 CATS = ("detractors", "passives", "promoters")
@@ -244,7 +244,7 @@ def test_attack_finds_a_naively_suppressed_cell():
 
 
 def test_demo_data_is_protected():
-    from nps_kit.io import read_table
+    from nps_kit.engines.dispatch import read_table
 
     data = read_table("demo:employees.csv")
     report = enps_report(data, "score", ["department", "location", "tenure_band",

@@ -1,4 +1,4 @@
-"""Tests of nps_kit.teaching: the simulations behind the teaching notebooks."""
+"""Tests of nps_kit.teaching.lessons: the simulations behind the teaching notebooks."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from nps_kit import teaching as t
-from nps_kit.design import nps_margin
+from nps_kit.teaching import lessons as t
+from nps_kit.design.sample_size import nps_margin
 from nps_kit.errors import ParameterError
-from nps_kit.io import read_responses, read_table
-from nps_kit.scores import mean_score, nps
+from nps_kit.engines.dispatch import read_responses, read_table
+from nps_kit.core.scores import mean_score, nps
 
 
 # ----------------------------------------------------------------------------- basics

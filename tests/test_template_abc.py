@@ -8,10 +8,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from nps_kit.abc import abc_from_files
+from nps_kit.revenue.study import abc_from_files
 from nps_kit.errors import NPSKitWarning
-from nps_kit.export import visible_text
-from nps_kit.io import read_table
+from nps_kit.reports.html import visible_text
+from nps_kit.engines.dispatch import read_table
 from nps_kit.reports import run_template
 from tests.paths import REPO
 from tests.report_checks import assert_reader_tables

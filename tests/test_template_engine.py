@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from nps_kit.export import visible_text
-from nps_kit.io import read_table
+from nps_kit.reports.html import visible_text
+from nps_kit.engines.dispatch import read_table
 
 FIGURES = ("n", "nps", "se", "ci", "counts", "nonrespondents", "wave", "by_segment",
            "by_segment_shrunk", "trend", "trend_sentences", "headline")
@@ -75,7 +75,7 @@ def test_a_folder_with_invalid_scores_stops_with_the_rows_named(tmp_path):
 
 
 def test_every_reader_takes_a_folder_glob_or_duckdb_table(tmp_path):
-    from nps_kit.io import read_responses
+    from nps_kit.engines.dispatch import read_responses
 
     raw = read_table("demo:responses.csv")
     folder = tmp_path / "responses"

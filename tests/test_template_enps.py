@@ -9,11 +9,11 @@ import re
 import nbformat
 import pytest
 
-from nps_kit.enps import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, enps_report, primary_reason
-from nps_kit.enps_comments import enps_comments
-from nps_kit.export import notebook_to_html, privacy_problems, visible_text
-from nps_kit.io import read_table
-from nps_kit.record import private_from_notebook
+from nps_kit.enps.report import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, enps_report, primary_reason
+from nps_kit.enps.comments import enps_comments
+from nps_kit.reports.html import notebook_to_html, privacy_problems, visible_text
+from nps_kit.engines.dispatch import read_table
+from nps_kit.reports.record import private_from_notebook
 from tests.report_checks import assert_reader_tables
 
 NAMES = ["Priya Raman", "Tom Becker", "Ana Sousa", "Jonas Weber", "Maya Chen", "Omar Haddad"]
@@ -57,7 +57,7 @@ def test_recorded_results_match_the_module(run_template, tmp_path):
     shown = {g["department"] for g in groups if g["table"] == "department" and not g["suppressed"]}
     assert {t["department"] for t in results["themes"]} <= shown
     # the fair ranking shrinks only the published groups; suppressed ones carry no number
-    from nps_kit.shrinkage import enps_shrinkage
+    from nps_kit.groups.shrinkage import enps_shrinkage
 
     ranked = {r["department"]: r for r in results["shrunk"]["department"]}
     expected = enps_shrinkage(report, "department", seed=0).table.set_index("department")
@@ -118,7 +118,7 @@ def test_threshold_override_is_written_into_the_report(run_template, tmp_path):
 def test_committed_without_outputs_with_documented_parameters():
     import json
 
-    from nps_kit.templates_catalog import find_template
+    from nps_kit.reports.catalog import find_template
 
     template = find_template("enps_study")
     nb = json.loads(template.path.read_text(encoding="utf-8"))

@@ -11,8 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from nps_kit.export import visible_text
-from nps_kit.record import private_from_notebook
+from nps_kit.reports.html import visible_text
+from nps_kit.reports.record import private_from_notebook
 from tests.paths import REPO
 
 EXPORT = REPO / "tests" / "data" / "exports" / "qualtrics.csv"

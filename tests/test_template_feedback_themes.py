@@ -9,9 +9,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from nps_kit.io import read_table
-from nps_kit.redact import load_names
-from nps_kit.themes import coding_summary, example_comments, theme_lift
+from nps_kit.engines.dispatch import read_table
+from nps_kit.data.files import load_names
+from nps_kit.themes.coding import coding_summary
+from nps_kit.themes.examples import example_comments
+from nps_kit.themes.statistics import theme_lift
 from tests.report_checks import assert_reader_tables
 
 
@@ -29,15 +31,15 @@ def visible_text(nb_path) -> str:
 
 def _report_page(nb_path):
     """The shareable HTML of an executed template, as ``nps-kit run`` writes it."""
-    from nps_kit.export import notebook_to_html
-    from nps_kit.record import private_from_notebook
+    from nps_kit.reports.html import notebook_to_html
+    from nps_kit.reports.record import private_from_notebook
 
     nb = nbformat.read(str(nb_path), as_version=4)
     return notebook_to_html(nb, private_values=private_from_notebook(nb))
 
 
 def _visible(page):
-    from nps_kit.export import visible_text as text_of
+    from nps_kit.reports.html import visible_text as text_of
 
     return text_of(page)
 

@@ -5,9 +5,9 @@ import json
 import nbformat
 import pytest
 
-from nps_kit.templates_catalog import find_template
-from nps_kit.value import category_outcomes, load_value_data
-from nps_kit.value_models import ltv_model
+from nps_kit.reports.catalog import find_template
+from nps_kit.outcomes.by_category import category_outcomes, load_value_data
+from nps_kit.outcomes.models import ltv_model
 
 
 def test_template_is_committed_clean_with_typed_parameters():
@@ -28,7 +28,7 @@ def test_template_is_committed_clean_with_typed_parameters():
 def test_defaults_run_and_record(run_template, tmp_path):
     nb_path, res = run_template("nps_ltv", tmp_path)
     assert set(res) >= {"join", "categories", "ltv_model", "churn_model", "spearman", "aggregate",
-                        "aggregate_within", "what_if", "revenue_at_risk", "caveats",
+                        "aggregate_within", "what_if", "expected_churn_loss", "caveats",
                         "repeat_purchases"}
     assert [r["category"] for r in res["repeat_purchases"]] == ["detractor", "passive", "promoter"]
     j = load_value_data("demo:responses.csv", "demo:outcomes.csv")
@@ -49,8 +49,8 @@ def test_defaults_run_and_record(run_template, tmp_path):
     visible = json.dumps([o.get("data", {}).get("text/html", "") + str(o.get("data", {}).get("text/plain", ""))
                           for c in nb.cells for o in c.get("outputs", [])])
     assert "C00192" not in visible
-    from nps_kit.export import notebook_to_html
-    from nps_kit.record import private_from_notebook
+    from nps_kit.reports.html import notebook_to_html
+    from nps_kit.reports.record import private_from_notebook
     from tests.report_checks import assert_reader_tables
 
     page = notebook_to_html(nb, private_values=private_from_notebook(nb))
@@ -63,6 +63,6 @@ def test_wave_window_and_ols(run_template, tmp_path):
                           churn_on="score", customers_file="", aggregate_within="",
                           repeat_column="")
     assert res["join"]["outside_window"] > 0
-    assert not {"revenue_at_risk", "aggregate_within", "repeat_purchases"} & set(res)
+    assert not {"expected_churn_loss", "aggregate_within", "repeat_purchases"} & set(res)
     assert [r["term"] for r in res["churn_model"]][:2] == ["Intercept", "score"]
     assert next(r for r in res["ltv_model"] if r["term"] == "category[passive]")["scale"] == "difference in mean"

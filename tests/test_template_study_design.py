@@ -7,10 +7,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nps_kit.design import plan_sample_size
-from nps_kit.fieldwork import allocate_segments, blended_response_rate, previous_wave_counts
-from nps_kit.power import detectable_change
-from nps_kit.templates_catalog import find_template
+from nps_kit.design.sample_size import plan_sample_size
+from nps_kit.design.fieldwork import allocate_segments, blended_response_rate, previous_wave_counts
+from nps_kit.design.power import detectable_change
+from nps_kit.reports.catalog import find_template
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "study_design.ipynb"
 
@@ -53,8 +53,8 @@ def test_default_run_on_demo_data(run_template, tmp_path):
     nb = nbformat.read(nb_path, as_version=4)
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) == 2
-    from nps_kit.export import notebook_to_html
-    from nps_kit.record import private_from_notebook
+    from nps_kit.reports.html import notebook_to_html
+    from nps_kit.reports.record import private_from_notebook
     from tests.report_checks import assert_reader_tables
 
     page = notebook_to_html(nb, private_values=private_from_notebook(nb))

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from nps_kit import waves
-from nps_kit.compare import compare_nps
-from nps_kit.io import read_responses
+from nps_kit.core.compare import compare_nps
+from nps_kit.engines.dispatch import read_responses
 from nps_kit.reports import find_template
-from nps_kit.record import PRIVATE_MIMETYPE
-from nps_kit.waves import wave_changes
+from nps_kit.reports.record import PRIVATE_MIMETYPE
+from nps_kit.waves.changes import wave_changes
 
 NAME = "wave_comparison"
 
@@ -66,8 +66,8 @@ def test_template_on_demo_data(run_template, tmp_path):
     visible = "\n".join(texts)
     ids = data["respondent_id"].drop_duplicates()
     assert not any(i in visible for i in ids)
-    from nps_kit.export import notebook_to_html, visible_text
-    from nps_kit.record import private_from_notebook
+    from nps_kit.reports.html import notebook_to_html, visible_text
+    from nps_kit.reports.record import private_from_notebook
     from tests.report_checks import assert_reader_tables
 
     nb = nbformat.read(str(nb_path), as_version=4)
@@ -81,7 +81,7 @@ def test_template_on_demo_data(run_template, tmp_path):
     assert len(question) > 50 and question in text
     assert "Design: overlap" in text and "p-value adjustment: holm" in text
     # equivalence (TOST) at the default 5-point margin, per change, from the library
-    from nps_kit.equivalence import describe_equivalence, wave_equivalence
+    from nps_kit.core.equivalence import describe_equivalence, wave_equivalence
 
     ref_eq, _ = wave_equivalence(waves.compare_waves(data, "score", "wave", id="respondent_id",
                                                      by="segment"), 5.0)
@@ -116,7 +116,7 @@ def test_template_one_file_per_wave_without_optional_columns(run_template, tmp_p
     assert got.loc[0, "delta"] == pytest.approx(first.delta) and got.loc[0, "se"] == pytest.approx(first.se)
     assert res["protocol_flags"] == [] and res["comparability_notes"] == []
     assert res["rows"][0]["rows_read"] == 450
-    from nps_kit.export import notebook_to_html, visible_text
+    from nps_kit.reports.html import notebook_to_html, visible_text
     from tests.report_checks import assert_reader_tables
 
     page = notebook_to_html(nbformat.read(str(nb_path), as_version=4))

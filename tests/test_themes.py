@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.stats import hypergeom, norm
 
-from nps_kit.codebook import (
+from nps_kit.themes.codebook import (
     STARTER_CODEBOOKS,
     load_codebook,
     make_codebook,
@@ -18,18 +18,10 @@ from nps_kit.codebook import (
     normalize_text,
 )
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.themes import (
-    code_comments,
-    coding_summary,
-    draft_codebook,
-    example_comments,
-    theme_changes,
-    theme_frequencies,
-    theme_lift,
-    themes_by_wave,
-    uncoded_comments,
-    uncoded_examples,
-)
+from nps_kit.themes.coding import code_comments, coding_summary, uncoded_comments
+from nps_kit.themes.drafting import draft_codebook
+from nps_kit.themes.examples import example_comments, uncoded_examples
+from nps_kit.themes.statistics import theme_changes, theme_frequencies, theme_lift, themes_by_wave
 
 MULTI = make_codebook([
     {"name": "delivery", "keywords": ["delivery", "deliver*", "dostaw*", "Lieferung*", "配送", "ราคา"]},
@@ -213,7 +205,7 @@ def test_starter_codebooks_have_the_planned_themes():
 
 
 def test_starter_codebook_codes_the_demo_comments():
-    from nps_kit.io import read_table
+    from nps_kit.engines.dispatch import read_table
 
     customers = coding_summary(read_table("demo:responses.csv"), "comment")
     employees = coding_summary(read_table("demo:employees.csv"), "comment", "starter:enps")
@@ -471,7 +463,7 @@ def test_changes_last_pair_only():
 
 
 def test_load_names_from_a_file(tmp_path):
-    from nps_kit.redact import load_names
+    from nps_kit.data.files import load_names
 
     p = tmp_path / "people.csv"
     pd.DataFrame({"who": ["Anna Nowak", None, " ", "Anna Nowak", "Tom"]}).to_csv(p, index=False)
@@ -509,3 +501,15 @@ def test_figures_draw_one_mark_per_theme_and_level():
     ax = theme_change_plot(ch.iloc[0:0])
     assert "only one wave" in ax.texts[0].get_text()
     plt.close("all")
+
+
+def test_theme_changes_order_waves_naturally():
+    # the kit's one wave order: "W9" comes before "W10" (a plain sort puts W10 first)
+    from nps_kit.themes.statistics import theme_changes
+
+    rows = []
+    for wave, n in (("W9", 40), ("W10", 40)):
+        rows += [{"wave": wave, "score": 3, "comment": "too expensive"}] * (n // 2)
+        rows += [{"wave": wave, "score": 10, "comment": "great support"}] * (n // 2)
+    out = theme_changes(pd.DataFrame(rows), "comment", "wave")
+    assert set(out["wave"]) == {"W10"} and set(out["previous_wave"]) == {"W9"}

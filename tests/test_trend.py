@@ -12,10 +12,10 @@ import pytest
 import statsmodels.api as sm
 from scipy.stats import norm
 
-import nps_kit.trend as trmod
+import nps_kit.waves.control_chart as trmod
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.simulate import simulate_scores
-from nps_kit.trend import CHART_COLUMNS, control_chart, control_chart_counts, describe_chart
+from nps_kit.simulate.world import simulate_scores
+from nps_kit.waves.control_chart import CHART_COLUMNS, control_chart, control_chart_counts, describe_chart
 
 
 def _table(counts, labels=None):

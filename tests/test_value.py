@@ -1,4 +1,4 @@
-"""nps_kit.value and nps_kit.value_aggregate: join reporting, category statistics, correlation,
+"""nps_kit.outcomes.by_category and nps_kit.outcomes.aggregate: join reporting, category statistics, correlation,
 revenue at risk, aggregate points and their warning."""
 
 import warnings
@@ -9,9 +9,9 @@ import pytest
 from scipy import stats
 
 from nps_kit.errors import DataError, NPSKitWarning, ParameterError
-from nps_kit.io import resolve_path
-from nps_kit.summary import summarize
-from nps_kit.value import (
+from nps_kit.data.paths import resolve_path
+from nps_kit.engines.dispatch import summarize
+from nps_kit.outcomes.by_category import (
     CAVEATS,
     JoinResult,
     caveats,
@@ -23,9 +23,9 @@ from nps_kit.value import (
     mean_by_category,
     rank_correlation,
     rate_by_category,
-    revenue_at_risk,
+    expected_churn_loss,
 )
-from nps_kit.value_aggregate import aggregate_correlation, outcome_points
+from nps_kit.outcomes.aggregate import aggregate_correlation, outcome_points
 
 
 @pytest.fixture
@@ -272,7 +272,7 @@ def test_revenue_at_risk_hand_computation():
         "revenue": [100, 200, 300, 400, 50, 50, 1000, 1000, 1000, 1000],
         "churned": [1, 1, 0, 0, 0, 1, 0, 0, 0, 1],
     })
-    res = revenue_at_risk(df, "revenue", "churned")
+    res = expected_churn_loss(df, "revenue", "churned")
     assert res.detractor_loss == pytest.approx(1000 * 0.5)
     assert res.total_loss == pytest.approx(1000 * 0.5 + 100 * 0.5 + 4000 * 0.25)
     assert res.revenue_total == 5100
@@ -286,7 +286,7 @@ def test_revenue_at_risk_hand_computation():
 def test_revenue_at_risk_rejects_negative_revenue():
     df = pd.DataFrame({"category": ["detractor", "promoter"], "revenue": [-1.0, 2.0], "churned": [1, 0]})
     with pytest.raises(DataError, match="negative"):
-        revenue_at_risk(df, "revenue")
+        expected_churn_loss(df, "revenue")
 
 
 def test_caveats_cover_the_three_themes():
@@ -366,7 +366,7 @@ def test_plots_draw_the_given_intervals():
 
     from nps_kit.plots import CATEGORY_COLORS
     from nps_kit.plots.value import category_outcomes_plot, estimates_plot, nps_outcome_plot
-    from nps_kit.value_models import ltv_model
+    from nps_kit.outcomes.models import ltv_model
 
     j = load_value_data("demo:responses.csv", "demo:outcomes.csv")
     table = category_outcomes(j.data)

@@ -1,4 +1,4 @@
-"""nps_kit.value_models: recovery of built-in effects, false-positive rates, what-if.
+"""nps_kit.outcomes.models: recovery of built-in effects, false-positive rates, what-if.
 
 Each simulated data set has a known effect of the NPS category on LTV or churn. Over many seeds,
 the 95 % intervals must cover the truth about 95 % of the time, and with no effect the tests
@@ -13,8 +13,8 @@ import pytest
 from scipy import stats
 
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.value import rank_correlation
-from nps_kit.value_models import ASSOCIATIONAL, churn_model, ltv_model, what_if, what_if_table
+from nps_kit.outcomes.by_category import rank_correlation
+from nps_kit.outcomes.models import ASSOCIATIONAL, churn_model, ltv_model, what_if, what_if_table
 
 CATS = np.array(["detractor", "passive", "promoter"])
 SEGS = np.array(["Enterprise", "Mid", "SMB"])

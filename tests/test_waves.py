@@ -6,19 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_kit.compare import compare_nps, compare_paired
+from nps_kit.core.compare import compare_nps, compare_paired
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.scores import parse_scores
-from nps_kit.waves import (
+from nps_kit.core.scores import parse_scores
+from nps_kit.waves.changes import (
     compare_waves,
     describe_changes,
-    describe_order,
-    order_waves,
     transition_matrix,
     transitions,
     wave_changes,
     wave_table,
 )
+from nps_kit.core.waveorder import describe_order, order_waves
 from paths import REALDATA
 
 CAT = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2])  # category of each score 0..10
@@ -249,7 +248,7 @@ def test_biont_two_workshops_change_not_significant():
 
 
 def test_read_waves_one_file_per_wave(tmp_path):
-    from nps_kit.waves import read_waves
+    from nps_kit.waves.read import read_waves
 
     (tmp_path / "2024-H2.csv").write_text("score\n10\n3\n")
     (tmp_path / "2024-H1.csv").write_text("score\n9\n9\n8\n")

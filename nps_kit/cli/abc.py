@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from nps_kit.abc import abc_from_files
-from nps_kit.calllist import write_call_list
-from nps_kit.cli.common import (_alias, add_confidence_argument, add_customer_id_option,
+from nps_kit.revenue.study import abc_from_files
+from nps_kit.revenue.calllist import write_call_list
+from nps_kit.cli.common import (alias, add_confidence_argument, add_customer_id_option,
                                 add_errors_options, add_export_option, add_id_option,
                                 add_json_option, add_score_option, add_wave_options, say,
                                 wave_column)
-from nps_kit.envelope import emit, envelope, parameters_from_args
-from nps_kit.intervals import METHODS
-from nps_kit.scores import NONRESPONSE_POLICIES
-from nps_kit.segments import MODES
-from nps_kit.writer import write_csv
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
+from nps_kit.core.intervals import METHODS
+from nps_kit.core.scores import NONRESPONSE_POLICIES
+from nps_kit.revenue.classes import MODES
+from nps_kit.data.writer import write_csv
 
 SHOWN = ["class", "customers", "respondents", "response_rate", "nps", "ci_low", "ci_high",
          "revenue", "revenue_at_risk", "revenue_at_risk_share"]
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_customer_id_option(parser, "customers")
     parser.add_argument("--revenue-column", default="annual_revenue", metavar="COL",
                         help="revenue column of the customers file (default annual_revenue)")
-    _alias(parser, "--revenue", "revenue_column", metavar="COL")
+    alias(parser, "--revenue", "revenue_column", metavar="COL")
     add_id_option(parser, purpose="equal to the customer id; without it the responses are "
                                   "joined on their customer id column")
     add_score_option(parser)
@@ -144,3 +144,6 @@ def run(args: argparse.Namespace) -> int:
     }))
     print("\n" + closing)
     return 0
+
+
+__all__ = ["add_arguments", "run", "SHOWN"]

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from nps_kit.writer import write_csv
+from nps_kit.data.writer import write_csv
 
 
 def parse_level(text: str) -> float:
@@ -64,7 +64,7 @@ def frame_to_records(frame: pd.DataFrame) -> list[dict]:
     return [{str(k): json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _alias(parser: argparse.ArgumentParser, old: str, dest: str, **kwargs) -> None:
+def alias(parser: argparse.ArgumentParser, old: str, dest: str, **kwargs) -> None:
     """An earlier spelling of an option, still accepted and not listed in ``--help``."""
     parser.add_argument(old, dest=dest, default=argparse.SUPPRESS, help=argparse.SUPPRESS, **kwargs)
 
@@ -78,7 +78,7 @@ def add_score_option(parser: argparse.ArgumentParser, default: str | None = "sco
 
 def add_export_option(parser: argparse.ArgumentParser) -> None:
     """``--export``: the survey-tool layout of the responses file, detected or forced."""
-    from nps_kit.exports import EXPORT_LAYOUTS
+    from nps_kit.data.layouts import EXPORT_LAYOUTS
 
     parser.add_argument("--export", default="auto", choices=EXPORT_LAYOUTS,
                         help="layout of the responses file: auto (default) detects a Qualtrics, "
@@ -92,7 +92,7 @@ def add_id_option(parser: argparse.ArgumentParser, default: str | None = "respon
     shown = f"default {default}" if default else "default: none"
     parser.add_argument("--id-column", default=default, metavar="COL",
                         help=f"respondent id column of the responses, {purpose} ({shown})")
-    _alias(parser, "--respondent-id", "id_column", metavar="COL")
+    alias(parser, "--respondent-id", "id_column", metavar="COL")
 
 
 def add_customer_id_option(parser: argparse.ArgumentParser, file: str) -> None:
@@ -101,7 +101,7 @@ def add_customer_id_option(parser: argparse.ArgumentParser, file: str) -> None:
                         help=f"customer id column of the {file} file; responses without the id "
                              "column are joined on their own column of this name "
                              "(default customer_id)")
-    _alias(parser, "--customer-id", "customer_id_column", metavar="COL")
+    alias(parser, "--customer-id", "customer_id_column", metavar="COL")
 
 
 def add_wave_options(parser: argparse.ArgumentParser, default: str | None = "wave",
@@ -130,7 +130,7 @@ def wave_column(args: argparse.Namespace) -> tuple[str | None, bool]:
 
 def add_errors_options(parser: argparse.ArgumentParser) -> None:
     """``--errors raise|drop`` and ``--dropped-report CSV``."""
-    from nps_kit.io import ERROR_MODES
+    from nps_kit.data.files import ERROR_MODES
 
     parser.add_argument("--errors", default="raise", choices=ERROR_MODES,
                         help="stop at invalid rows (raise, default) or drop them with a report (drop)")
@@ -147,15 +147,15 @@ def add_encoding_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
-    """``--json``: the whole result in the envelope of :mod:`nps_kit.envelope`."""
+    """``--json``: the whole result in the envelope of :mod:`nps_kit.cli.envelope`."""
     parser.add_argument("--json", action="store_true",
                         help="print the whole result as JSON (one envelope for every command; "
                              "schema: nps_kit/schemas/envelope.schema.json)")
 
 
 def load_summary(loaded) -> dict:
-    """Row counts of a :class:`~nps_kit.io.LoadedResponses` (or, counted in an engine, a
-    :class:`~nps_kit.sources.SourceResponses`) for the envelope's ``summary``; an engine's
+    """Row counts of a :class:`~nps_kit.data.files.LoadedResponses` (or, counted in an engine, a
+    :class:`~nps_kit.engines.sources.SourceResponses`) for the envelope's ``summary``; an engine's
     provenance (engine, counting query, files, row counts) goes under ``source``."""
     summary = {"file": loaded.file, "rows_read": loaded.rows_read, "rows_kept": loaded.rows_kept,
                "rows_dropped": loaded.rows_dropped, "nonrespondents": loaded.nonrespondents,
@@ -188,3 +188,11 @@ def say(command: str, lines, stream=None) -> None:
     """Print notes or warnings of a command to standard error, each prefixed with its name."""
     for line in lines:
         print(f"nps-kit {command}: {line}", file=stream or sys.stderr)
+
+
+__all__ = [
+    "add_confidence_argument", "add_customer_id_option", "add_encoding_option",
+    "add_errors_options", "add_export_option", "add_id_option", "add_json_option",
+    "add_score_option", "add_wave_options", "alias", "frame_to_records", "json_value",
+    "load_notes", "load_summary", "parse_confidence", "parse_level", "say", "wave_column",
+]

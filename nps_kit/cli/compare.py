@@ -10,12 +10,12 @@ import pandas as pd
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_export_option,
                                 add_id_option, add_json_option, add_score_option, add_wave_options,
                                 load_notes, load_summary, say, wave_column)
-from nps_kit.compare import ADJUST_METHODS, COMPARE_METHODS
+from nps_kit.core.compare import ADJUST_METHODS, COMPARE_METHODS
 from nps_kit.cli.engine import add_engine_option, read_for_command
-from nps_kit.envelope import emit, envelope, parameters_from_args
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.errors import DataError
-from nps_kit.intervals import METHODS
-from nps_kit.waves import compare_waves, describe_changes
+from nps_kit.core.intervals import METHODS
+from nps_kit.waves.changes import compare_waves, describe_changes
 
 SHOWN = ["from", "to", "design", "n_matched", "delta", "estimate", "ci_low", "ci_high", "p_value",
          "p_adjusted", "mdc"]
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     sentences = list(describe_changes(result.changes, result.segment_changes, args.by))
     shown = list(SHOWN)
     if args.equivalence is not None:
-        from nps_kit.equivalence import describe_equivalence, wave_equivalence
+        from nps_kit.core.equivalence import describe_equivalence, wave_equivalence
 
         changes, segment_changes = wave_equivalence(result, args.equivalence)
         result = replace(result, changes=changes, segment_changes=segment_changes)
@@ -126,3 +126,6 @@ def run(args: argparse.Namespace) -> int:
         print(sentence)
     print("\n" + closing)
     return 0
+
+
+__all__ = ["add_arguments", "run", "SHOWN"]

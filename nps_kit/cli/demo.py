@@ -19,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; progress on a terminal, quiet otherwise; exit 1 if a template failed."""
-    from nps_kit.demo import run_demo
-    from nps_kit.templates_catalog import list_templates
+    from nps_kit.reports.demo import run_demo
+    from nps_kit.reports.catalog import list_templates
 
     tty = sys.stderr.isatty()
     if tty:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     result = run_demo(args.outdir, jobs=args.jobs, progress=progress)
     if args.json:
-        from nps_kit.envelope import emit, envelope, parameters_from_args
+        from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 
         emit(envelope(
             "demo", ok=not result.failed, parameters=parameters_from_args(args),
@@ -52,3 +52,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"{len(result.items)} reports written in {result.seconds:.1f} s; open {result.index.resolve()}")
     return 0
+
+
+__all__ = ["add_arguments", "run"]

@@ -8,11 +8,11 @@ import pandas as pd
 
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_id_option,
                                 add_json_option, add_score_option, load_notes, say)
-from nps_kit.drivers import describe_drivers, key_drivers
-from nps_kit.envelope import emit, envelope, parameters_from_args
+from nps_kit.groups.drivers import describe_drivers, key_drivers
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.errors import ParameterError
-from nps_kit.io import read_responses
-from nps_kit.scores import NONRESPONSE_POLICIES
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.core.scores import NONRESPONSE_POLICIES
 
 SHOWN = ["attribute", "level", "reference", "n_level", "nps_effect", "ci_low", "ci_high", "p_value"]
 """Columns of the text output (the JSON has every column)."""
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     notes = load_notes("drivers", loaded, args)
     data, flags = loaded.data, list(args.flag)
     if args.comment_column:
-        from nps_kit.themes import code_comments
+        from nps_kit.themes.coding import code_comments
 
         coded = code_comments(data, args.comment_column, args.codebook or None)
         used = [c for c in coded.columns if 0 < coded[c].sum() < len(coded)]
@@ -110,3 +110,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"Warning: {warning}")
     print("\n" + closing)
     return 0
+
+
+__all__ = ["add_arguments", "run", "SHOWN"]

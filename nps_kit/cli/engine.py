@@ -1,10 +1,10 @@
 """``--engine auto|pandas|duckdb``: where ``nps-kit score`` and ``nps-kit compare`` count.
 
-``pandas`` reads the file into memory (:func:`nps_kit.io.read_responses`); ``duckdb`` counts it
-where it lies (:func:`nps_kit.sources.read_source`), with memory that does not grow with the
+``pandas`` reads the file into memory (:func:`nps_kit.read_responses`); ``duckdb`` counts it
+where it lies (:func:`nps_kit.engines.sources.read_source`), with memory that does not grow with the
 number of rows; ``auto`` (default) picks DuckDB for a Parquet glob or folder, a
-``duckdb:FILE.duckdb:TABLE`` source or a file of 100 MiB or more
-(:data:`nps_kit.engines.AUTO_DUCKDB_BYTES`), pandas otherwise. The same strict rules and the same
+``duckdb:FILE.duckdb:TABLE`` source or a file of a million rows or more
+(:data:`nps_kit.engines.choice.AUTO_DUCKDB_ROWS`), pandas otherwise. The same strict rules and the same
 results hold either way; the output says which engine counted, and why.
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 
 from nps_kit.errors import ParameterError
-from nps_kit.engines import (AUTO_DUCKDB_BYTES, CSV_SUFFIXES, DUCKDB_PREFIX, ENGINES, choose_engine,
-                             is_glob)
+from nps_kit.engines.choice import AUTO_DUCKDB_ROWS, ENGINES, choose_engine
+from nps_kit.data.paths import CSV_SUFFIXES, DUCKDB_PREFIX, is_glob
 
 
 def add_engine_option(parser: argparse.ArgumentParser) -> None:
@@ -24,13 +24,13 @@ def add_engine_option(parser: argparse.ArgumentParser) -> None:
         help="where to count: pandas (in memory), duckdb (in place, memory independent of the "
              "number of rows; also reads a Parquet glob, a Parquet folder or "
              "duckdb:FILE.duckdb:TABLE) or auto (default: duckdb for those sources and for files "
-             f"of {AUTO_DUCKDB_BYTES // 2**20} MiB or more, else pandas)")
+             f"of {AUTO_DUCKDB_ROWS:,} rows or more, else pandas)")
 
 
 def _export_layout(args: argparse.Namespace) -> tuple[str, str]:
     """The survey-tool layout of a single CSV/Excel file ("plain" for the other sources)."""
-    from nps_kit.exports import detect_layout
-    from nps_kit.io import resolve_path
+    from nps_kit.data.layouts import detect_layout
+    from nps_kit.data.paths import resolve_path
 
     text = str(args.file)
     export = getattr(args, "export", "auto")
@@ -53,8 +53,7 @@ def read_for_command(args: argparse.Namespace, *, id, wave, wave_optional: bool,
         ``data`` is what summarize / compare_waves take (the DataFrame, or the counted source);
         ``note`` is the sentence saying which engine counted and why.
     """
-    from nps_kit.io import read_responses
-    from nps_kit.sources import engine_note, read_source
+    from nps_kit.engines.dispatch import read_responses
 
     engine, why = choose_engine(args.file, args.engine)
     if engine == "duckdb":
@@ -71,6 +70,11 @@ def read_for_command(args: argparse.Namespace, *, id, wave, wave_optional: bool,
             check_scale=check_scale, wave_optional=wave_optional,
             export=getattr(args, "export", "auto"))
         return loaded, loaded.data, f"engine: pandas ({why})"
+    from nps_kit.engines.sources import engine_note, read_source  # Ibis and DuckDB from here on
+
     loaded = read_source(args.file, args.score_column, id=id, wave=wave, by=columns,
                          errors=args.errors, check_scale=check_scale, wave_optional=wave_optional)
     return loaded, loaded, engine_note(loaded, why)
+
+
+__all__ = ["add_engine_option", "read_for_command"]

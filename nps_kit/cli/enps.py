@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 
-from nps_kit.cli.common import (_alias, add_confidence_argument, add_errors_options,
+from nps_kit.cli.common import (alias, add_confidence_argument, add_errors_options,
                                 add_export_option, add_id_option, add_json_option,
                                 add_score_option, load_notes, load_summary, say)
-from nps_kit.enps import DEFAULT_MIN_GROUP_SIZE, enps_report
-from nps_kit.envelope import emit, envelope, parameters_from_args
-from nps_kit.intervals import METHODS
-from nps_kit.io import read_responses
-from nps_kit.suppression import audit_record
+from nps_kit.enps.report import DEFAULT_MIN_GROUP_SIZE, enps_report
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
+from nps_kit.core.intervals import METHODS
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.privacy.suppression import audit_record
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_id_option(parser, default=None, purpose="checked for repeats, never shown")
     parser.add_argument("--by", action="append", default=[], metavar="COL", dest="group",
                         help="group column; repeat for more groupings, each its own table")
-    _alias(parser, "--group", "group", action="append", metavar="COL")
+    alias(parser, "--group", "group", action="append", metavar="COL")
     parser.add_argument("--cross", action="store_true",
                         help="also show the crossing of all --by columns (one more table)")
     parser.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE, metavar="K",
@@ -93,3 +93,6 @@ def run(args: argparse.Namespace) -> int:
     print(closing)
     print(report.audit.sentence())
     return 0
+
+
+__all__ = ["add_arguments", "run"]

@@ -7,9 +7,9 @@ import argparse
 from nps_kit.cli.common import (add_confidence_argument, add_customer_id_option,
                                 add_encoding_option, add_export_option, add_id_option, add_json_option, add_score_option, add_wave_options,
                                 say, wave_column)
-from nps_kit.envelope import emit, envelope, parameters_from_args
-from nps_kit.value import MEAN_INTERVALS, category_outcomes, load_value_data
-from nps_kit.value_models import CHURN_PREDICTORS, LTV_MODELS, churn_model, ltv_model
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
+from nps_kit.outcomes.by_category import MEAN_INTERVALS, category_outcomes, load_value_data
+from nps_kit.outcomes.models import CHURN_PREDICTORS, LTV_MODELS, churn_model, ltv_model
 
 CATEGORY_COLUMNS = ["category", "n", "mean_ltv", "ltv_ci_low", "ltv_ci_high", "churn_rate",
                     "churn_ci_low", "churn_ci_high"]
@@ -100,3 +100,5 @@ def run(args: argparse.Namespace) -> int:
     print("\n" + closing)
     return 0
 
+
+__all__ = ["add_arguments", "CATEGORY_COLUMNS", "MODEL_COLUMNS", "run"]

@@ -60,14 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
-        from nps_kit.inputfiles import text_encoding
+        from nps_kit.data.inputfiles import text_encoding
 
         with text_encoding(getattr(args, "encoding", None)):
             return int(module.run(args) or 0)
     except NPSKitError as exc:
         print(f"nps-kit {args.command}: error: {exc}", file=sys.stderr)
         if getattr(args, "json", False):
-            from nps_kit.envelope import emit, envelope, parameters_from_args
+            from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 
             emit(envelope(args.command, ok=False, results={"error": str(exc)},
                           parameters=parameters_from_args(args)))
@@ -88,3 +88,6 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+__all__ = ["build_parser", "COMMANDS", "main"]

@@ -29,9 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the parameters, run the template, report where the outputs are."""
     from nps_kit.errors import ParameterError
-    from nps_kit.export import PrivacyError
-    from nps_kit.runner import TemplateRunError, load_parameter_file, run_template
-    from nps_kit.templates_catalog import find_template
+    from nps_kit.reports.html import PrivacyError
+    from nps_kit.reports.runner import TemplateRunError, load_parameter_file, run_template
+    from nps_kit.reports.catalog import find_template
 
     template = find_template(args.template)
     values = load_parameter_file(args.parameters_file) if args.parameters_file else {}
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError(f"template {template.name!r} has no seed parameter; drop --seed")
         values["seed"] = args.seed
         text_names.discard("seed")
-    from nps_kit.envelope import emit, envelope, parameters_from_args
+    from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 
     try:
         result = run_template(template, values, args.outdir, html=not args.no_html,
@@ -69,3 +69,6 @@ def run(args: argparse.Namespace) -> int:
         for p in written:
             print(f"wrote {p}")
     return 0
+
+
+__all__ = ["add_arguments", "run"]

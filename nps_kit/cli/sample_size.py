@@ -1,6 +1,6 @@
 """``nps-kit sample-size``: respondents and invitations needed for an NPS margin.
 
-A thin layer over :func:`nps_kit.design.plan_sample_size`; it only reads the options.
+A thin layer over :func:`nps_kit.design.sample_size.plan_sample_size`; it only reads the options.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import argparse
 import math
 
 from nps_kit.cli.common import add_json_option
-from nps_kit.envelope import emit, envelope, parameters_from_args
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 
-from nps_kit.design import FPC_FORMS, as_fraction, parse_shares, plan_sample_size
+from nps_kit.design.sample_size import FPC_FORMS, as_fraction, parse_shares, plan_sample_size
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,3 +56,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(" ".join(plan.sentences()))
     return 0
+
+
+__all__ = ["add_arguments", "run"]

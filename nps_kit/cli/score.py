@@ -11,12 +11,12 @@ from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add
                                 add_id_option, add_json_option, add_score_option, add_wave_options,
                                 load_notes, load_summary, say, wave_column)
 from nps_kit.cli.engine import add_engine_option, read_for_command
-from nps_kit.envelope import emit, envelope, parameters_from_args
-from nps_kit.intervals import METHODS
-from nps_kit.safetext import display_text
-from nps_kit.smalln import MIN_ANSWERS, TOO_FEW, too_few
-from nps_kit.scores import NONRESPONSE_POLICIES
-from nps_kit.summary import summarize
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
+from nps_kit.core.intervals import METHODS
+from nps_kit.core.safetext import display_text
+from nps_kit.core.smalln import MIN_ANSWERS, TOO_FEW, too_few
+from nps_kit.core.scores import NONRESPONSE_POLICIES
+from nps_kit.engines.dispatch import summarize
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     shrink_notes: list[str] = []
     if args.shrink:
         from nps_kit.errors import ParameterError
-        from nps_kit.shrinkage import shrink_table
+        from nps_kit.groups.shrinkage import shrink_table
 
         if not args.by:
             raise ParameterError("--shrink compares groups: give the group column with --by COL")
@@ -105,3 +105,6 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     print("\n" + closing)
     return 0
+
+
+__all__ = ["add_arguments", "run"]

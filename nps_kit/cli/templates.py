@@ -19,11 +19,11 @@ def _format_default(value: object) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print every installed template: name, one-line purpose, parameters (type, default, help)."""
-    from nps_kit.templates_catalog import list_templates
+    from nps_kit.reports.catalog import list_templates
 
     templates = list_templates()
     if args.json:
-        from nps_kit.envelope import emit, envelope, parameters_from_args
+        from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 
         emit(envelope("templates", results={"templates": [t.as_dict() for t in templates]},
                       parameters=parameters_from_args(args), summary={"templates": len(templates)},
@@ -41,3 +41,6 @@ def run(args: argparse.Namespace) -> int:
         print()
     print("Run one with: nps-kit run TEMPLATE [-p NAME VALUE ...] [-o OUTDIR]")
     return 0
+
+
+__all__ = ["add_arguments", "run"]

@@ -7,10 +7,11 @@ from dataclasses import asdict
 
 from nps_kit.cli.common import (add_errors_options, add_export_option, add_id_option,
                                 add_json_option, add_score_option, load_notes, load_summary, say)
-from nps_kit.codebook import load_codebook
-from nps_kit.envelope import emit, envelope, parameters_from_args
-from nps_kit.io import read_responses
-from nps_kit.themes import ADJUSTMENTS, TESTS, coding_summary, theme_lift
+from nps_kit.themes.codebook import load_codebook
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.themes.coding import ADJUSTMENTS, TESTS, coding_summary
+from nps_kit.themes.statistics import theme_lift
 
 JSON_FIELDS = ("theme", "comments", "share", "share_detractors", "share_promoters", "lift", "p_adjusted")
 """Columns of the text output (the JSON has every column of the theme table)."""
@@ -66,3 +67,6 @@ def run(args: argparse.Namespace) -> int:
     print(shown.to_string(index=False))
     print("\n" + closing)
     return 0
+
+
+__all__ = ["add_arguments", "JSON_FIELDS", "run"]

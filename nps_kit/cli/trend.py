@@ -7,11 +7,11 @@ import argparse
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_id_option,
                                 add_json_option, add_score_option, add_wave_options, load_notes,
                                 load_summary, say, wave_column)
-from nps_kit.envelope import emit, envelope, parameters_from_args
+from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.errors import DataError
-from nps_kit.io import read_responses
-from nps_kit.scores import NONRESPONSE_POLICIES
-from nps_kit.trend import RUN_LENGTH, SLOPE_METHODS, control_chart, describe_chart
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.core.scores import NONRESPONSE_POLICIES
+from nps_kit.waves.control_chart import RUN_LENGTH, SLOPE_METHODS, control_chart, describe_chart
 
 SHOWN = ["n", "nps", "lcl", "ucl", "outside", "run", "trend"]
 """Columns of the text output after the wave (the JSON has every column)."""
@@ -80,3 +80,6 @@ def run(args: argparse.Namespace) -> int:
         print(sentence)
     print("\n" + closing)
     return 0
+
+
+__all__ = ["add_arguments", "run", "SHOWN"]

@@ -28,9 +28,9 @@ FIGURE_LABEL_CHARS = 40
 
 
 def figure_labels(values, width: int = FIGURE_LABEL_CHARS) -> list[str]:
-    """Data values as figure labels: literal text (:func:`nps_kit.safetext.display_text`),
+    """Data values as figure labels: literal text (:func:`nps_kit.core.safetext.display_text`),
     shortened to ``width`` characters, kept distinct (a shortened twin gets `` (2)``)."""
-    from nps_kit.safetext import display_text
+    from nps_kit.core.safetext import display_text
 
     out, seen = [], {}
     for v in values:

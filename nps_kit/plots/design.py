@@ -1,7 +1,7 @@
 """Figures for study design: margin against respondents, and power against the change.
 
-Both take the tidy frames of :func:`nps_kit.design.margin_curve` and
-:func:`nps_kit.power.power_curve` and return the matplotlib Axes.
+Both take the tidy frames of :func:`nps_kit.design.sample_size.margin_curve` and
+:func:`nps_kit.design.power.power_curve` and return the matplotlib Axes.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def margin_plot(
     Parameters
     ----------
     curve : DataFrame
-        Output of :func:`nps_kit.design.margin_curve`.
+        Output of :func:`nps_kit.design.sample_size.margin_curve`.
     planned_n : int, optional
         Draws a vertical line at the planned number of respondents.
     target_margin : float, optional
@@ -80,7 +80,7 @@ def power_plot(
     Parameters
     ----------
     curve : DataFrame
-        Output of :func:`nps_kit.power.power_curve`.
+        Output of :func:`nps_kit.design.power.power_curve`.
     target_power : float, optional
         Horizontal reference line (e.g. 0.8).
     target_change : float, optional
@@ -102,3 +102,6 @@ def power_plot(
     ax.set_title(f"Power to detect a change with {n:,} respondents per wave")
     ax.legend(title=None, fontsize=8)
     return ax
+
+
+__all__ = ["margin_plot", "power_plot"]

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from nps_kit.enps import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, RESULT_COLUMNS
+from nps_kit.enps.report import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, RESULT_COLUMNS
 from nps_kit.plots import CATEGORY_COLORS, SUPPRESSED_COLOR, figure_labels
 
 
@@ -21,7 +21,7 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
     Parameters
     ----------
     table : DataFrame
-        One table of :class:`nps_kit.enps.ENPSReport` (``report.table("department")``).
+        One table of :class:`nps_kit.enps.report.ENPSReport` (``report.table("department")``).
     title : str, optional
     ax : Axes, optional
 
@@ -57,3 +57,6 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
     if title:
         ax.set_title(title)
     return ax
+
+
+__all__ = ["enps_plot"]

@@ -1,6 +1,6 @@
 """Figures of a one-wave NPS report: score distribution, NPS by group, category shares.
 
-The group figures take the tidy table of :func:`nps_kit.summary.summarize` (NPS and intervals
+The group figures take the tidy table of :func:`nps_kit.core.summary.summarize` (NPS and intervals
 in points, shares as fractions) and return the matplotlib Axes.
 """
 
@@ -12,9 +12,9 @@ import pandas as pd
 import seaborn as sns
 
 from nps_kit.plots import CATEGORY_COLORS, figure_labels
-from nps_kit.scores import CATEGORIES, classify, parse_scores
-from nps_kit.safetext import display_text
-from nps_kit.smalln import MIN_ANSWERS, TOO_FEW, too_few
+from nps_kit.core.scores import CATEGORIES, classify, parse_scores
+from nps_kit.core.safetext import display_text
+from nps_kit.core.smalln import MIN_ANSWERS, TOO_FEW, too_few
 
 _SHARE_COLUMNS = ("detractor_share", "passive_share", "promoter_share")
 
@@ -79,7 +79,7 @@ def nps_forest(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame | Non
     """NPS per group with its confidence interval (a forest plot), in points.
 
     Groups without answers are left out; a group with too few answers for an interval
-    (:mod:`nps_kit.smalln`) is drawn as a hollow point without one; at most
+    (:mod:`nps_kit.core.smalln`) is drawn as a hollow point without one; at most
     :data:`MAX_FOREST_GROUPS` groups are drawn (the largest). The title says what was left out.
 
     Parameters
@@ -166,3 +166,9 @@ def category_shares(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame 
     ax.legend(ncols=3, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.25))
     sns.despine(ax=ax, left=True)
     return ax
+
+
+__all__ = [
+    "category_shares", "MAX_FOREST_GROUPS", "nps_forest", "score_distribution",
+    "score_frequencies",
+]

@@ -1,8 +1,8 @@
 """Figures of the ABC study: revenue concentration, NPS, revenue at risk and response by class.
 
-Every function takes a table from :mod:`nps_kit.segments`, :mod:`nps_kit.class_nps`,
-:mod:`nps_kit.revenue` or
-:mod:`nps_kit.abc` (never raw responses, so no identifier reaches a figure) and returns the
+Every function takes a table from :mod:`nps_kit.revenue.classes`, :mod:`nps_kit.revenue.by_class`,
+:mod:`nps_kit.revenue.at_risk` or
+:mod:`nps_kit.revenue.study` (never raw responses, so no identifier reaches a figure) and returns the
 matplotlib Axes.
 """
 
@@ -31,7 +31,7 @@ def lorenz_plot(curve: pd.DataFrame, summary: pd.DataFrame, *, ax: plt.Axes | No
     Parameters
     ----------
     curve : DataFrame
-        :func:`nps_kit.segments.lorenz_curve`.
+        :func:`nps_kit.revenue.classes.lorenz_curve`.
     summary : DataFrame
         ``ABCClasses.summary`` (customer and revenue shares per class).
     """
@@ -67,10 +67,10 @@ def nps_by_class_plot(table: pd.DataFrame, weighted: pd.DataFrame | None = None,
     Parameters
     ----------
     table : DataFrame
-        :func:`nps_kit.class_nps.class_table` (``class``, ``nps``, ``ci_low``, ``ci_high``,
+        :func:`nps_kit.revenue.by_class.class_table` (``class``, ``nps``, ``ci_low``, ``ci_high``,
         ``respondents``).
     weighted : DataFrame, optional
-        :func:`nps_kit.revenue.revenue_weighted_nps`; its class rows are drawn as hollow marks.
+        :func:`nps_kit.revenue.at_risk.revenue_weighted_nps`; its class rows are drawn as hollow marks.
     """
     ax = _axes(ax)
     pos = np.arange(len(table))
@@ -143,7 +143,7 @@ def response_rate_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> pl
     Parameters
     ----------
     table : DataFrame
-        :func:`nps_kit.class_nps.class_table`.
+        :func:`nps_kit.revenue.by_class.class_table`.
     """
     ax = _axes(ax, (6, 3.5))
     rate = 100 * table["response_rate"].to_numpy(dtype=float)
@@ -158,3 +158,9 @@ def response_rate_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> pl
     ax.set_title("Response rate by class (hatched: far below the others)")
     sns.despine(ax=ax)
     return ax
+
+
+__all__ = [
+    "CLASS_COLORS", "lorenz_plot", "nps_by_class_plot", "response_rate_plot",
+    "revenue_at_risk_plot",
+]

@@ -1,6 +1,6 @@
 """Figure of empirical-Bayes shrinkage: each group's raw NPS moving to its shrunk NPS.
 
-Takes the table of :func:`nps_kit.shrinkage.shrink_table` (points) and returns the Axes.
+Takes the table of :func:`nps_kit.groups.shrinkage.shrink_table` (points) and returns the Axes.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from nps_kit.plots import CATEGORY_COLORS, figure_labels
+from nps_kit.core.columns import as_columns
 
 
 def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes | None = None,
@@ -30,7 +31,7 @@ def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes
     prior_nps : float, optional
         Prior mean (the overall) drawn as a vertical line.
     """
-    by_list = [by] if isinstance(by, str) else list(by)
+    by_list = as_columns(by)
     t = table[table["nps_shrunk"].notna()].sort_values("nps_shrunk").reset_index(drop=True)
     labels = [f"{g}  (n = {n})" for g, n in
               zip(figure_labels(t[by_list].astype(str).agg(" / ".join, axis=1)), t["n"])]
@@ -54,3 +55,6 @@ def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes
     ax.legend(frameon=False, loc="lower right", fontsize="small")
     sns.despine(ax=ax)
     return ax
+
+
+__all__ = ["shrinkage_plot"]

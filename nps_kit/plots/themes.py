@@ -1,6 +1,6 @@
 """Figures for feedback themes: shares by category with intervals, lift, and change between waves.
 
-Each function takes the tidy frame of the matching :mod:`nps_kit.themes` function and returns
+Each function takes the tidy frame of the matching :mod:`nps_kit.themes.coding` function and returns
 the matplotlib Axes. Shares are shown in percent of the non-blank comments.
 """
 
@@ -24,7 +24,7 @@ def theme_share_plot(freq: pd.DataFrame, *, hue: str | None = "category",
     Parameters
     ----------
     freq : DataFrame
-        Output of :func:`nps_kit.themes.theme_frequencies` (columns theme, share, ci_low,
+        Output of :func:`nps_kit.themes.statistics.theme_frequencies` (columns theme, share, ci_low,
         ci_high and the ``hue`` column).
     hue : str or None
         Group column drawn as colours; ``"category"`` uses the detractor/passive/promoter colours.
@@ -80,7 +80,7 @@ def theme_lift_plot(lift: pd.DataFrame, *, alpha: float = 0.05,
     Parameters
     ----------
     lift : DataFrame
-        Output of :func:`nps_kit.themes.theme_lift`.
+        Output of :func:`nps_kit.themes.statistics.theme_lift`.
     alpha : float
     ax : Axes, optional
     """
@@ -123,7 +123,7 @@ def theme_change_plot(changes: pd.DataFrame, wave: str | None = None, *,
     Parameters
     ----------
     changes : DataFrame
-        Output of :func:`nps_kit.themes.theme_changes`.
+        Output of :func:`nps_kit.themes.statistics.theme_changes`.
     wave : str, optional
         The wave to show (default: the last one).
     ax : Axes, optional
@@ -155,3 +155,6 @@ def theme_change_plot(changes: pd.DataFrame, wave: str | None = None, *,
                  fontsize=9, loc="left")
     sns.despine(ax=ax)
     return ax
+
+
+__all__ = ["theme_change_plot", "theme_lift_plot", "theme_share_plot"]

@@ -1,6 +1,6 @@
 """Figure of the NPS control chart: waves against their limits, signals marked, fitted trend.
 
-Takes a :class:`nps_kit.trend.ControlChart` and returns the Axes.
+Takes a :class:`nps_kit.waves.control_chart.ControlChart` and returns the Axes.
 """
 
 from __future__ import annotations
@@ -41,3 +41,6 @@ def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
     ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the chart, never over a point
     sns.despine(ax=ax)
     return ax
+
+
+__all__ = ["control_chart_plot"]

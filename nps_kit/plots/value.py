@@ -1,7 +1,7 @@
 """Figures for NPS against customer value: outcomes by category, model estimates, NPS vs outcome.
 
-Each function takes a table or result from :mod:`nps_kit.value`, :mod:`nps_kit.value_models` or
-:mod:`nps_kit.value_aggregate` (the intervals are computed there, not by seaborn) and returns the
+Each function takes a table or result from :mod:`nps_kit.outcomes.by_category`, :mod:`nps_kit.outcomes.models` or
+:mod:`nps_kit.outcomes.aggregate` (the intervals are computed there, not by seaborn) and returns the
 matplotlib Axes.
 """
 
@@ -36,7 +36,7 @@ def category_outcomes_plot(table: pd.DataFrame, axes: tuple[plt.Axes, plt.Axes] 
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`nps_kit.value.category_outcomes` (with churn columns).
+        Output of :func:`nps_kit.outcomes.by_category.category_outcomes` (with churn columns).
     axes : pair of Axes, optional
     """
     if axes is None:
@@ -107,7 +107,7 @@ def nps_outcome_plot(result, hue: str | None = "segment", ax: plt.Axes | None = 
     Parameters
     ----------
     result : AggregateCorrelation
-        From :func:`nps_kit.value_aggregate.aggregate_correlation`.
+        From :func:`nps_kit.outcomes.aggregate.aggregate_correlation`.
     hue : str, optional
         Column of the points to colour by (ignored when absent).
     """
@@ -131,3 +131,6 @@ def nps_outcome_plot(result, hue: str | None = "segment", ax: plt.Axes | None = 
     ax.set_xlabel("NPS (points)" if not within else f"NPS minus its {within} mean (points)")
     ax.set_ylabel(result.outcome_name if not within else f"{result.outcome_name} minus its {within} mean")
     return ax
+
+
+__all__ = ["category_outcomes_plot", "estimates_plot", "ltv_distribution_plot", "nps_outcome_plot"]

@@ -1,7 +1,7 @@
 """Figures for wave-over-wave reports: trend with interval bands, category shares per wave,
 a segment x wave heat map of changes, and observed against channel-standardised NPS.
 
-Each function takes a table from :mod:`nps_kit.waves` or :mod:`nps_kit.channels` and returns
+Each function takes a table from :mod:`nps_kit.waves.changes` or :mod:`nps_kit.waves.channels` and returns
 the matplotlib Axes. Waves are drawn in the table's row order (natural wave order).
 """
 
@@ -15,6 +15,7 @@ import pandas as pd
 import seaborn as sns
 
 from nps_kit.plots import CATEGORY_COLORS, figure_labels
+from nps_kit.core.columns import as_columns
 
 _INK = "#252525"
 
@@ -37,7 +38,7 @@ def trend_plot(
     Parameters
     ----------
     table : DataFrame
-        From :func:`nps_kit.waves.wave_table` (columns ``nps``, ``ci_low``, ``ci_high``).
+        From :func:`nps_kit.waves.changes.wave_table` (columns ``nps``, ``ci_low``, ``ci_high``).
     wave : str
         Wave column.
     by : str, optional
@@ -75,7 +76,7 @@ def shares_plot(table: pd.DataFrame, wave: str = "wave", *, ax: plt.Axes | None 
     Parameters
     ----------
     table : DataFrame
-        From :func:`nps_kit.waves.wave_table` (one row per wave).
+        From :func:`nps_kit.waves.changes.wave_table` (one row per wave).
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
@@ -113,14 +114,14 @@ def change_heatmap(
     Parameters
     ----------
     changes : DataFrame
-        Segment changes from :func:`nps_kit.waves.wave_changes` (or
+        Segment changes from :func:`nps_kit.waves.changes.wave_changes` (or
         ``WaveComparison.segment_changes``).
     by : str or list of str
         Segment columns.
     consecutive_only : bool
         Show only consecutive comparisons (leave out the baseline-only ones).
     """
-    by_list = [by] if isinstance(by, str) else list(by)
+    by_list = as_columns(by)
     data = changes
     if consecutive_only:
         data = data[data["comparison"].str.contains("consecutive")]
@@ -155,7 +156,7 @@ def standardized_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
     Parameters
     ----------
     table : DataFrame
-        From :func:`nps_kit.channels.standardized_nps`.
+        From :func:`nps_kit.waves.channels.standardized_nps`.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
@@ -176,3 +177,6 @@ def standardized_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
     ax.set_title("Observed and channel-standardised NPS")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     return ax
+
+
+__all__ = ["change_heatmap", "shares_plot", "standardized_plot", "trend_plot"]

@@ -1,0 +1,1 @@
+"""Study design: sample sizes and margins, power and detectable changes, fieldwork."""

@@ -1,0 +1,1 @@
+"""Employee NPS with anonymity protection, comments and wave changes."""

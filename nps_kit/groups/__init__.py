@@ -1,0 +1,1 @@
+"""Comparing many groups: empirical-Bayes shrinkage and key drivers."""

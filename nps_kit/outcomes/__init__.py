@@ -1,0 +1,1 @@
+"""NPS against customer outcomes: LTV and churn by category, models, aggregates."""

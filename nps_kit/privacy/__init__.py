@@ -1,0 +1,1 @@
+"""Redaction of identifiers and cell suppression with its disclosure audit."""

@@ -1,0 +1,1 @@
+"""Simulations and exercises behind the teaching notebooks."""

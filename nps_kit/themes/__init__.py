@@ -1,0 +1,1 @@
+"""Coding open answers into themes with codebooks, theme statistics and examples."""

@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 from bench_summarize import best_of, floor  # noqa: E402
 
 from nps_kit.cli.main import main as cli_main  # noqa: E402
-from nps_kit.engines.sources import read_source  # noqa: E402
+from nps_kit.engines.reading import read_source  # noqa: E402
 from nps_kit.engines.dispatch import summarize  # noqa: E402
 
 # Runs a command and prints its wall time and the peak RSS (KiB) of that command alone.

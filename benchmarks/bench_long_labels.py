@@ -21,7 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 
 from nps_kit.engines.dispatch import read_table
 

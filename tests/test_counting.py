@@ -17,7 +17,8 @@ from nps_kit.engines.counting import counts_expr, transitions_expr
 from nps_kit.errors import DataError
 from nps_kit.engines.dispatch import read_responses
 from nps_kit.engines.choice import choose_engine
-from nps_kit.engines.sources import open_source, read_source
+from nps_kit.engines.sources import open_source
+from nps_kit.engines.reading import read_source
 from nps_kit.engines.dispatch import summarize
 from nps_kit.waves.changes import compare_waves, transitions
 from paths import REALDATA

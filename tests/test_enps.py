@@ -282,7 +282,8 @@ def test_compare_enps_matches_two_sample_comparison_and_suppresses():
 
 def test_previous_wave_demo_file_is_the_generators_output():
     from nps_kit.data.paths import resolve_path
-    from nps_kit.simulate.world import _csv_bytes, simulate_employees_previous
+    from nps_kit.simulate.files import _csv_bytes
+    from nps_kit.simulate.world import simulate_employees_previous
 
     assert resolve_path("demo:employees_previous.csv").read_bytes() == _csv_bytes(
         simulate_employees_previous())

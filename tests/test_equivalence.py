@@ -17,7 +17,7 @@ from nps_kit.core.equivalence import (EQUIVALENCE_COLUMNS, VERDICTS, add_equival
                                  describe_equivalence, equivalence_test, tost_arrays,
                                  wave_equivalence)
 from nps_kit.errors import ParameterError
-from nps_kit.simulate.world import simulate_scores
+from nps_kit.simulate.draws import simulate_scores
 from nps_kit.waves.changes import CHANGE_COLUMNS, compare_waves
 
 SCORE = np.array([-1.0, 0.0, 1.0])

@@ -106,7 +106,7 @@ def test_other_formats(tmp_path, fmt):
     first = 1 if fmt == "parquet" else 2
     assert r.report.row.tolist() == [3 + first]
     # the engine path reads the same rows and drops the same one, with the same report
-    from nps_kit.engines.sources import read_source
+    from nps_kit.engines.reading import read_source
 
     engine = read_source(p, "score", id="id", errors="drop")
     assert (engine.rows_kept, engine.nonrespondents) == (3, 1)

@@ -13,7 +13,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from nps_kit.simulate import world as sim
+from nps_kit import simulate as sim
+from nps_kit.simulate import draws as sim_draws
+from nps_kit.simulate import phrases as sim_phrases
+from nps_kit.simulate import world as sim_world
 from nps_kit.errors import ParameterError
 from nps_kit.core.scores import counts, nps
 
@@ -231,7 +234,7 @@ def test_small_departments_and_headcount(files):
 
 def test_employee_comments_contain_identifiers(files):
     c = files["employees"]["comment"].fillna("")
-    names = "|".join(sim._COLLEAGUES)
+    names = "|".join(sim_phrases.COLLEAGUES)
     assert c.str.contains(names, regex=True).sum() >= 3
     assert c.str.contains("@example.org", regex=False).any()
     assert c.str.contains(r"555[ -]01\d\d", regex=True).any()
@@ -324,12 +327,12 @@ def test_true_nps_matches_monte_carlo():
     customers = sim.simulate_customers(20000, seed=11)
     truth = sim.true_nps(customers, seed=11).set_index(["wave", "segment"])["nps"]
     rng = np.random.default_rng(99)
-    loyalty = sim._loyalty(customers, 11)
-    seg = sim._segment_index(customers)
+    loyalty = sim_world._loyalty(customers, 11)
+    seg = sim_world._segment_index(customers)
     for t, wave in enumerate(sim.DEFAULT_WAVES):
-        latent = loyalty + t * sim._DRIFT_PER_WAVE[seg] + rng.normal(0, sim._WAVE_NOISE, len(seg))
-        scores = sim._score_from_latent(latent, rng, sim._SCORE_CENTRE, sim._SCORE_SLOPE,
-                                        sim._SCORE_NOISE)
+        latent = loyalty + t * sim_world._DRIFT_PER_WAVE[seg] + rng.normal(0, sim_world._WAVE_NOISE, len(seg))
+        scores = sim_draws.score_from_latent(latent, rng, sim_world._SCORE_CENTRE, sim_world._SCORE_SLOPE,
+                                        sim_world._SCORE_NOISE)
         assert abs(nps(scores) - truth[wave, "All"]) < 2.0  # se about 0.6 points
         smb = scores[seg == 0]
         assert abs(nps(smb) - truth[wave, "SMB"]) < 2.5

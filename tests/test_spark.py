@@ -16,7 +16,7 @@ import pytest
 from nps_kit.engines.counting import counts_expr
 from nps_kit.errors import DataError
 from nps_kit.engines.dispatch import read_responses
-from nps_kit.engines.sources import read_source
+from nps_kit.engines.reading import read_source
 from nps_kit.engines.dispatch import summarize
 from nps_kit.waves.changes import compare_waves
 from paths import REALDATA

@@ -1,4 +1,4 @@
-"""Tests of nps_kit.teaching.lessons: the simulations behind the teaching notebooks."""
+"""Tests of nps_kit.teaching: the simulations behind the teaching notebooks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from nps_kit.teaching import lessons as t
+from nps_kit import teaching as t
+from nps_kit.teaching import pitfalls as t_pitfalls
 from nps_kit.design.sample_size import nps_margin
 from nps_kit.errors import ParameterError
 from nps_kit.engines.dispatch import read_responses, read_table
@@ -205,7 +206,7 @@ def test_small_sample_swings_against_theory():
 
 def test_has_run():
     signs = np.array([[1, 1, 1, -1], [1, -1, 1, -1], [0, 0, 0, 1], [-1, -1, -1, -1]])
-    assert t._has_run(signs, 3).tolist() == [True, False, False, True]
+    assert t_pitfalls._has_run(signs, 3).tolist() == [True, False, False, True]
 
 
 def test_same_seed_same_numbers():

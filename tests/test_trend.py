@@ -14,7 +14,7 @@ from scipy.stats import norm
 
 import nps_kit.waves.control_chart as trmod
 from nps_kit.errors import DataError, ParameterError
-from nps_kit.simulate.world import simulate_scores
+from nps_kit.simulate.draws import simulate_scores
 from nps_kit.waves.control_chart import CHART_COLUMNS, control_chart, control_chart_counts, describe_chart
 
 

@@ -155,7 +155,7 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 def load_summary(loaded) -> dict:
     """Row counts of a :class:`~nps_kit.data.files.LoadedResponses` (or, counted in an engine, a
-    :class:`~nps_kit.engines.sources.SourceResponses`) for the envelope's ``summary``; an engine's
+    :class:`~nps_kit.engines.reading.SourceResponses`) for the envelope's ``summary``; an engine's
     provenance (engine, counting query, files, row counts) goes under ``source``."""
     summary = {"file": loaded.file, "rows_read": loaded.rows_read, "rows_kept": loaded.rows_kept,
                "rows_dropped": loaded.rows_dropped, "nonrespondents": loaded.nonrespondents,

@@ -1,7 +1,7 @@
 """``--engine auto|pandas|duckdb``: where ``nps-kit score`` and ``nps-kit compare`` count.
 
 ``pandas`` reads the file into memory (:func:`nps_kit.read_responses`); ``duckdb`` counts it
-where it lies (:func:`nps_kit.engines.sources.read_source`), with memory that does not grow with the
+where it lies (:func:`nps_kit.engines.reading.read_source`), with memory that does not grow with the
 number of rows; ``auto`` (default) picks DuckDB for a Parquet glob or folder, a
 ``duckdb:FILE.duckdb:TABLE`` source or a file of a million rows or more
 (:data:`nps_kit.engines.choice.AUTO_DUCKDB_ROWS`), pandas otherwise. The same strict rules and the same
@@ -70,7 +70,7 @@ def read_for_command(args: argparse.Namespace, *, id, wave, wave_optional: bool,
             check_scale=check_scale, wave_optional=wave_optional,
             export=getattr(args, "export", "auto"))
         return loaded, loaded.data, f"engine: pandas ({why})"
-    from nps_kit.engines.sources import engine_note, read_source  # Ibis and DuckDB from here on
+    from nps_kit.engines.reading import engine_note, read_source  # Ibis and DuckDB from here on
 
     loaded = read_source(args.file, args.score_column, id=id, wave=wave, by=columns,
                          errors=args.errors, check_scale=check_scale, wave_optional=wave_optional)

@@ -179,7 +179,7 @@ def summarize(
         ``nonrespondents`` column there counts blank scores for the ``nonresponse`` rule. An Ibis
         table (any backend: DuckDB, PySpark, Postgres, ...) or a DuckDB relation is counted in its
         engine by :mod:`nps_kit.engines.counting` (invalid scores raise, as for a DataFrame) and only the
-        counts come back; so is a :class:`nps_kit.engines.sources.SourceResponses`.
+        counts come back; so is a :class:`nps_kit.engines.reading.SourceResponses`.
     score : str, optional
         Score column. Omit for aggregated input.
     by : str or list of str, optional

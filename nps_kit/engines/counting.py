@@ -241,7 +241,7 @@ def counts_expr(
     ``detractors`` = rows with score 0-6, ``passives`` 7-8, ``promoters`` 9-10 and
     ``nonrespondents`` rows without an answer, per group of (``wave``, ``by``). Rows with an
     invalid score or a repeated id within the wave (with ``id``) are left out;
-    :func:`nps_kit.engines.sources.read_source` counts and reports them. The result feeds
+    :func:`nps_kit.engines.reading.read_source` counts and reports them. The result feeds
     :func:`nps_kit.core.summary.summarize` (``score=None``), which applies its non-response rule to
     the ``nonrespondents`` column.
 

@@ -6,7 +6,7 @@
   the kept rows (or, for counting, the counts) come back.
 - :func:`summarize`: a DataFrame or a table of counts goes to :func:`nps_kit.core.summary.summarize`;
   an Ibis table or DuckDB relation is counted where it lives first
-  (:func:`nps_kit.engines.sources.engine_counts`).
+  (:func:`nps_kit.engines.reading.engine_counts`).
 
 Ibis and DuckDB are imported only when a dataset or an engine table comes in.
 """
@@ -64,7 +64,7 @@ def read_responses(
     The parameters and the rules are those of :func:`nps_kit.data.files.read_file_responses`
     (every row read is kept or listed as dropped with its reason). A dataset (a Parquet folder,
     a glob, ``duckdb:FILE:TABLE``) is checked and numbered in DuckDB, file by file
-    (:func:`nps_kit.engines.sources.read_source`), and the kept rows come back.
+    (:func:`nps_kit.engines.reading.read_source`), and the kept rows come back.
 
     Examples
     --------
@@ -79,7 +79,8 @@ def read_responses(
             check_scale=check_scale, sheet=sheet, id_fallbacks=id_fallbacks,
             id_optional=id_optional, wave_optional=wave_optional, export=export,
             encoding=encoding)
-    from nps_kit.engines.sources import engine_note, open_source, read_source
+    from nps_kit.engines.reading import engine_note, read_source
+    from nps_kit.engines.sources import open_source
 
     label = str(path)
     available = list(open_source(label).table.columns)
@@ -101,7 +102,7 @@ def summarize(data, score: str | None = None, by: str | Sequence[str] | None = N
     """NPS with intervals per group, from rows, counts or an engine table.
 
     ``data``: a DataFrame of responses or of counts, an Ibis table or a DuckDB relation (counted
-    where it lives), or :class:`nps_kit.engines.sources.SourceResponses`. Everything else is
+    where it lives), or :class:`nps_kit.engines.reading.SourceResponses`. Everything else is
     :func:`nps_kit.core.summary.summarize`, with the same parameters and columns.
 
     Examples
@@ -110,7 +111,7 @@ def summarize(data, score: str | None = None, by: str | Sequence[str] | None = N
     25.0
     """
     if not isinstance(data, pd.DataFrame):  # an engine table: counted where it lives
-        from nps_kit.engines.sources import engine_counts
+        from nps_kit.engines.reading import engine_counts
 
         by_list = as_columns(by)
         data, score = engine_counts(data, score, by_list), None

@@ -1,7 +1,7 @@
 """Figures of the teaching notebooks (``notebooks/``), drawn with seaborn.
 
 Each function takes the tidy table or result object of the matching function in
-:mod:`nps_kit.teaching.lessons` and returns the matplotlib Axes (or seaborn FacetGrid).
+:mod:`nps_kit.teaching` and returns the matplotlib Axes (or seaborn FacetGrid).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def score_bars(data: pd.DataFrame, score: str = "score", by: str = "wave",
     score, by : str
         Score and group columns.
     stats : DataFrame, optional
-        :func:`nps_kit.teaching.lessons.score_statistics` of the same data: mean and NPS go into the
+        :func:`nps_kit.teaching.basics.score_statistics` of the same data: mean and NPS go into the
         panel titles.
     """
     counts = (data.groupby(by, sort=False)[score].value_counts(normalize=True)
@@ -67,7 +67,7 @@ def coverage_plot(study: pd.DataFrame, tolerance: float | None = 0.02) -> sns.Fa
     Parameters
     ----------
     study : DataFrame
-        Output of :func:`nps_kit.teaching.lessons.coverage_study`.
+        Output of :func:`nps_kit.teaching.coverage.coverage_study`.
     tolerance : float, optional
         Shades nominal +- tolerance.
     """
@@ -102,7 +102,7 @@ def width_plot(study: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
 def bias_plot(result, ax: plt.Axes | None = None) -> plt.Axes:
     """Distribution of the NPS over simulated surveys per estimator, with the true NPS.
 
-    ``result`` is a :class:`nps_kit.teaching.lessons.ChannelBias`.
+    ``result`` is a :class:`nps_kit.teaching.pitfalls.ChannelBias`.
     """
     ax = _axes(ax)
     sns.kdeplot(data=result.replicates, x="nps", hue="estimator", common_norm=False, fill=True,
@@ -118,7 +118,7 @@ def bias_plot(result, ax: plt.Axes | None = None) -> plt.Axes:
 def rules_plot(wide: pd.DataFrame, group: str = "wave", rules: tuple[str, ...] = ("exclude", "detractor"),
                ax: plt.Axes | None = None) -> plt.Axes:
     """NPS per group under each non-response rule (output of
-    :func:`nps_kit.teaching.lessons.nonresponse_rules` with ``shape="wide"``)."""
+    :func:`nps_kit.teaching.pitfalls.nonresponse_rules` with ``shape="wide"``)."""
     ax = _axes(ax)
     long = wide.melt(id_vars=[group], value_vars=[f"nps_{r}" for r in rules], var_name="rule",
                      value_name="nps")
@@ -132,7 +132,7 @@ def rules_plot(wide: pd.DataFrame, group: str = "wave", rules: tuple[str, ...] =
 
 def truth_plot(table: pd.DataFrame, changed_wave: str | None = None, ax: plt.Axes | None = None) -> plt.Axes:
     """Measured NPS (with interval), e-mail-only NPS and the true NPS per wave (output of
-    :func:`nps_kit.teaching.lessons.measured_vs_truth`)."""
+    :func:`nps_kit.teaching.pitfalls.measured_vs_truth`)."""
     ax = _axes(ax)
     x = np.arange(len(table))
     ax.errorbar(x, table["measured_nps"], yerr=[table["measured_nps"] - table["ci_low"],
@@ -152,7 +152,7 @@ def truth_plot(table: pd.DataFrame, changed_wave: str | None = None, ax: plt.Axe
 
 def incentive_plot(result, ax: plt.Axes | None = None) -> plt.Axes:
     """Reported NPS per wave (with interval), the customers' own scores and the truth
-    (a :class:`nps_kit.teaching.lessons.IncentiveInflation`)."""
+    (a :class:`nps_kit.teaching.pitfalls.IncentiveInflation`)."""
     ax = _axes(ax)
     w = result.waves
     ax.errorbar(w["wave"], w["reported_nps"], yerr=[w["reported_nps"] - w["ci_low"], w["ci_high"] - w["reported_nps"]],
@@ -169,7 +169,7 @@ def incentive_plot(result, ax: plt.Axes | None = None) -> plt.Axes:
 
 
 def swings_plot(result, n_show: int = 6) -> sns.FacetGrid:
-    """The first ``n_show`` simulated histories of :func:`nps_kit.teaching.lessons.small_sample_swings`,
+    """The first ``n_show`` simulated histories of :func:`nps_kit.teaching.pitfalls.small_sample_swings`,
     each against the constant truth."""
     data = result.waves[result.waves["series"] < n_show].assign(series=lambda d: d["series"] + 1)
     g = sns.relplot(data=data, x="wave", y="nps", col="series", col_wrap=3, kind="line", marker="o",

@@ -3,7 +3,7 @@
 A report template asks for its data once, with the engine option the CLI has (``auto``,
 ``pandas``, ``duckdb``; see :func:`nps_kit.engines.choice.choose_engine`). On the pandas path the rows
 are read by :func:`nps_kit.read_responses`; on the DuckDB path only the counts per wave and
-group come back from :func:`nps_kit.engines.sources.read_source`, so a Parquet folder, a glob or a
+group come back from :func:`nps_kit.engines.reading.read_source`, so a Parquet folder, a glob or a
 ``duckdb:FILE:TABLE`` of any size is reported on without loading its rows. Everything after the
 read (:func:`nps_kit.core.summary.summarize`, :func:`nps_kit.data.selection.select_wave`, shrinkage, the
 control chart) takes either ``table`` form with ``score`` (``None`` for counts).
@@ -47,7 +47,7 @@ class ReportData:
         survey-tool export); empty on the engine path, where no row leaves the engine.
     engine : {"pandas", "duckdb"}
     provenance : dict or None
-        Engine path: engine, query SQL, files, row counts (:class:`nps_kit.engines.sources.Provenance`).
+        Engine path: engine, query SQL, files, row counts (:class:`nps_kit.engines.reading.Provenance`).
     """
 
     table: pd.DataFrame = field(repr=False)
@@ -114,7 +114,8 @@ def load_report_data(
                           notes=tuple(loaded.notes) + _dropped_note(loaded), private=private,
                           engine="pandas")
 
-    from nps_kit.engines.sources import engine_note, open_source, read_source
+    from nps_kit.engines.reading import engine_note, read_source
+    from nps_kit.engines.sources import open_source
 
     columns = set(open_source(source).table.columns)
     present = tuple(g for g in wanted if g in columns)

@@ -2,6 +2,6 @@
 
 import sys
 
-from nps_kit.simulate.world import main
+from nps_kit.simulate.files import main
 
 sys.exit(main())

@@ -42,23 +42,41 @@ machines. ``simulate_responses`` and ``simulate_outcomes`` re-derive the latent 
 customer table and the seed, so they also work on ``customers.csv`` read back from disk.
 """
 
+
 from __future__ import annotations
 
-import argparse
-import re
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from nps_kit.errors import ParameterError
-from nps_kit.data.writer import write_bytes
 
-DEFAULT_SEED = 2024
-"""Seed of the bundled demo data."""
+from nps_kit.simulate.draws import (
+    DEFAULT_SEED,
+    category_index,
+    check_n,
+    check_waves,
+    expit,
+    fake_phones,
+    phrase_table,
+    score_from_latent,
+    stream_rng,
+    wave_window,
+)
+from nps_kit.simulate.phrases import (
+    COLLEAGUES,
+    COMPANY_FIRST,
+    COMPANY_FORM,
+    COMPANY_SECOND,
+    CONTACT_SUFFIXES,
+    CUSTOMER_PHRASES,
+    EMPLOYEE_NAME_PHRASES,
+    EMPLOYEE_PHRASES,
+    FIRST_NAMES,
+    LAST_NAMES,
+)
+
 
 DEFAULT_WAVES: tuple[str, ...] = ("2024-H1", "2024-H2", "2025-H1", "2025-H2")
 """Survey waves of the demo world (semi-annual)."""
@@ -92,401 +110,6 @@ DEMO_FILES: tuple[str, ...] = ("customers.csv", "responses.csv", "outcomes.csv",
 VENDOR = "Larkspur Systems"
 QUESTION = f"How likely are you to recommend {VENDOR} to a friend or colleague?"
 QUESTION_CHANGED = f"How likely is it that you would recommend {VENDOR} to a colleague?"
-
-# independent random streams, one per part of the world
-_STREAM = {"customers": 1, "loyalty": 2, "responses": 3, "outcomes": 4, "employees": 5,
-           "headcount": 6}
-
-# ---------------------------------------------------------------------------------------------
-# word lists (all invented)
-_COMPANY_FIRST = np.array([
-    "Amber", "Apex", "Birch", "Blue Harbor", "Brightwater", "Cedar", "Cobalt", "Copper", "Crescent",
-    "Delta", "Ember", "Evergreen", "Falcon", "Fernhill", "Granite", "Harbor", "Helix", "Ironwood",
-    "Juniper", "Keystone", "Lakeside", "Lumen", "Maple", "Meridian", "Northgate", "Oakridge",
-    "Orchid", "Pinecrest", "Quartz", "Redwood", "Riverbend", "Saffron", "Silverline", "Summit",
-    "Tidewater", "Trillium", "Vantage", "Westbrook", "Willow", "Zephyr",
-])
-_COMPANY_SECOND = np.array([
-    "Analytics", "Bakery", "Builders", "Clinics", "Consulting", "Dental", "Design", "Energy",
-    "Engineering", "Foods", "Freight", "Health", "Hotels", "Industries", "Insurance", "Labs",
-    "Logistics", "Media", "Motors", "Outfitters", "Partners", "Pharma", "Print", "Retail",
-    "Robotics", "Software", "Solar", "Systems", "Textiles", "Travel",
-])
-_COMPANY_FORM = np.array(["Ltd", "Inc.", "GmbH", "LLC", "Co.", "Group", "S.A.", "plc"])
-_FIRST_NAMES = np.array([
-    "Ada", "Ahmed", "Alice", "Amara", "Ana", "Ben", "Carla", "Chen", "Daniel", "Elena", "Emma",
-    "Farah", "Felix", "Grace", "Hannah", "Hugo", "Ines", "Ivan", "Jade", "James", "Jonas", "Julia",
-    "Kenji", "Lara", "Leo", "Lina", "Lucas", "Maria", "Mateo", "Maya", "Mia", "Nadia", "Noah",
-    "Olga", "Omar", "Paul", "Priya", "Rosa", "Sam", "Sara", "Tariq", "Tom", "Vera", "Yusuf", "Zoe",
-])
-_LAST_NAMES = np.array([
-    "Adams", "Alvarez", "Bauer", "Becker", "Brown", "Costa", "Dubois", "Fischer", "Garcia",
-    "Hansen", "Ito", "Jensen", "Kim", "Kowalski", "Larsen", "Lopez", "Martin", "Meyer", "Moreau",
-    "Nakamura", "Novak", "Okafor", "Patel", "Perez", "Quinn", "Rossi", "Santos", "Schmidt", "Silva",
-    "Singh", "Sousa", "Tanaka", "Weber", "Wilson", "Wong", "Yilmaz",
-])
-# colleagues named in employee comments (invented)
-_COLLEAGUES = np.array(["Priya Raman", "Tom Becker", "Ana Sousa", "Jonas Weber", "Maya Chen",
-                        "Omar Haddad"])
-
-# ---------------------------------------------------------------------------------------------
-# phrase banks: category -> theme -> three phrases (customers) / two phrases (employees)
-_CUSTOMER_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "detractor": {
-        "price": (
-            "Too expensive for what we get. The last price increase was hard to justify.",
-            "The licence cost keeps going up while the product stays the same.",
-            "Pricing is confusing and we were billed for seats we never used.",
-        ),
-        "support": (
-            "Support takes days to answer a ticket and the first reply rarely solves anything.",
-            "We waited two weeks for a fix and nobody kept us informed.",
-            "The support team keeps closing tickets before the problem is solved.",
-        ),
-        "delivery": (
-            "The last two deliveries arrived late and one was incomplete.",
-            "Shipments keep slipping and we had to explain the delays to our own customers.",
-            "Delivery dates are promised and then missed without notice.",
-        ),
-        "product quality": (
-            "Too many bugs after every update; things that worked last month break.",
-            "The product crashes when we load larger files.",
-            "Quality has gone down. We found data errors in the exports twice this quarter.",
-        ),
-        "ease of use": (
-            "The interface is clumsy and simple tasks take far too many clicks.",
-            "Hard to use. New colleagues cannot find anything without help.",
-            "The new menu layout is confusing and slows the team down.",
-        ),
-        "reporting": (
-            "The reports are hard to customise and the numbers do not match our own records.",
-            "Reporting is slow and we still export everything to spreadsheets.",
-            "Dashboards time out and scheduled reports often fail to arrive.",
-        ),
-        "onboarding": (
-            "Onboarding was chaotic; we had no clear plan for the first month.",
-            "Setup took much longer than we were told and the training was too generic.",
-            "Nobody explained the basics when we started, so we learned by trial and error.",
-        ),
-    },
-    "passive": {
-        "price": (
-            "Fair value, though the price is at the upper end of what we would pay.",
-            "Good product, but the renewal price made us look at alternatives.",
-            "Price is acceptable; a cheaper plan for small teams would help.",
-        ),
-        "support": (
-            "Support is friendly but can be slow at busy times.",
-            "Support solves problems eventually; faster first replies would help.",
-            "Mostly fine support, although we sometimes have to chase answers.",
-        ),
-        "delivery": (
-            "Deliveries are mostly on time, with the odd delay.",
-            "Delivery is okay; tracking information could be clearer.",
-            "Usually arrives as planned, but not always.",
-        ),
-        "product quality": (
-            "Solid product overall, a few bugs still annoy us.",
-            "Works well for the core tasks; some features feel unfinished.",
-            "Reliable most of the time, with occasional glitches after updates.",
-        ),
-        "ease of use": (
-            "Easy enough once you know it, but the learning curve is steep.",
-            "Usable, though some screens are cluttered.",
-            "Fine for daily work; advanced settings are hard to find.",
-        ),
-        "reporting": (
-            "Reports cover the basics; we would like more flexible filters.",
-            "Reporting is decent but exporting could be simpler.",
-            "The standard reports are useful, custom ones less so.",
-        ),
-        "onboarding": (
-            "Onboarding was okay, some documentation was out of date.",
-            "The setup went reasonably well after a slow start.",
-            "Training helped, though it could be shorter and more practical.",
-        ),
-    },
-    "promoter": {
-        "price": (
-            "Great value for money compared with what we used before.",
-            "Worth every cent; it paid for itself within months.",
-            "Fair and transparent pricing, no surprises on the invoice.",
-        ),
-        "support": (
-            "Support is fast and really knows the product.",
-            "Every ticket was answered the same day. Excellent support team.",
-            "Our account manager and the support staff are always helpful.",
-        ),
-        "delivery": (
-            "Deliveries always arrive on time and complete.",
-            "Fast, reliable delivery every single time.",
-            "Never had a late shipment in two years.",
-        ),
-        "product quality": (
-            "Rock solid product, we rarely see a bug.",
-            "High quality and stable, even with large data volumes.",
-            "The product just works and keeps getting better.",
-        ),
-        "ease of use": (
-            "Very easy to use; the team needed almost no training.",
-            "Intuitive interface, everything is where you expect it.",
-            "Simple to use and quick to get things done.",
-        ),
-        "reporting": (
-            "The reports save us hours every week.",
-            "Great dashboards; management loves the monthly report.",
-            "Reporting is flexible and the numbers are always right.",
-        ),
-        "onboarding": (
-            "Smooth onboarding, we were up and running in a week.",
-            "The onboarding team was excellent and well organised.",
-            "Clear setup plan and good training at the start.",
-        ),
-    },
-}
-
-_EMPLOYEE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "detractor": {
-        "workload": ("The workload is unsustainable and overtime has become normal.",
-                     "Too many parallel projects and not enough people to do them."),
-        "management": ("Decisions come from above without explanation.",
-                       "My manager rarely has time for one-to-ones and feedback is vague."),
-        "pay": ("Salaries are below market and the last raise did not cover inflation.",
-                "Pay is not transparent and bonuses feel arbitrary."),
-        "career growth": ("There is no visible path to promotion here.",
-                          "Training budgets were cut and I am not learning anything new."),
-        "culture": ("Teams work in silos and blame each other when things go wrong.",
-                    "People who raise problems are seen as negative."),
-        "tools": ("Our laptops are slow and the internal tools keep crashing.",
-                  "We waste hours every week on outdated software."),
-        "remote work": ("The new office attendance rule ignores how our team actually works.",
-                        "Remote colleagues are left out of meetings and decisions."),
-    },
-    "passive": {
-        "workload": ("Workload is manageable most months, but peaks are hard.",
-                     "Busy but mostly fine; planning could be better."),
-        "management": ("Management means well but communication could be clearer.",
-                       "My manager is supportive, senior leadership less visible."),
-        "pay": ("Pay is okay, benefits could be better.",
-                "Salary is fair for my role, the review process is slow."),
-        "career growth": ("Some chances to grow, but you have to push for them.",
-                          "Career paths exist on paper; in practice it depends on your manager."),
-        "culture": ("Nice colleagues, though the culture differs a lot between teams.",
-                    "Friendly place overall; cross-team work could be easier."),
-        "tools": ("Tools are adequate, a few systems really need an upgrade.",
-                  "Mostly fine equipment, the ticketing system is painful."),
-        "remote work": ("Hybrid work is fine, the rules change too often.",
-                        "Remote days help; office days feel a bit pointless."),
-    },
-    "promoter": {
-        "workload": ("Workload is well balanced and my team protects focus time.",
-                     "Realistic deadlines and good planning; I rarely work late."),
-        "management": ("My manager gives clear goals and honest feedback.",
-                       "Leadership is open about decisions and listens to us."),
-        "pay": ("Competitive salary and a transparent pay structure.",
-                "Fair pay and the benefits are genuinely good."),
-        "career growth": ("I have been promoted twice and had great mentoring.",
-                          "Lots of room to learn and take on new responsibilities."),
-        "culture": ("Great colleagues who help each other without being asked.",
-                    "A respectful, open culture where ideas are heard."),
-        "tools": ("We get good equipment and modern tools.",
-                  "The tooling makes daily work easy."),
-        "remote work": ("Flexible remote work makes a huge difference for my family.",
-                        "I can work from anywhere and the team makes it work."),
-    },
-}
-
-_EMPLOYEE_NAME_PHRASES: dict[str, tuple[str, ...]] = {
-    "detractor": (" I raised this with {name} twice and nothing happened.",
-                  " {name} promised changes last year; none came."),
-    "passive": (" {name} tries to help, but it takes time.",
-                " Things improved a bit since {name} joined."),
-    "promoter": (" Special thanks to {name} for the support.",
-                 " {name} is the best manager I have had."),
-}
-
-_CONTACT_SUFFIXES = (" You can reach me at {email}.", " Please e-mail me at {email}.",
-                     " Call me on {phone} if you want details.", " My direct line is {phone}.")
-
-
-# ---------------------------------------------------------------------------------------------
-# small helpers
-
-def _rng(seed: int | None, part: str) -> np.random.Generator:
-    return np.random.default_rng([DEFAULT_SEED if seed is None else int(seed), _STREAM[part]])
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _score_from_latent(latent: np.ndarray, rng: np.random.Generator, centre: float,
-                       slope: float, noise: float) -> np.ndarray:
-    """0-10 scores as floats: the rounded, clipped value of centre + slope*latent + noise."""
-    raw = centre + slope * latent + rng.normal(0.0, noise, size=latent.shape)
-    return np.clip(np.rint(raw), 0, 10)
-
-
-def _category_index(scores: np.ndarray) -> np.ndarray:
-    """0 detractor, 1 passive, 2 promoter; scores must be finite."""
-    return np.where(scores >= 9, 2, np.where(scores >= 7, 1, 0))
-
-
-def _phrase_table(bank: dict[str, dict[str, tuple[str, ...]]], themes: Sequence[str]) -> np.ndarray:
-    """Phrase bank as an array indexed [category, theme, k]."""
-    return np.array([[list(bank[c][t]) for t in themes] for c in ("detractor", "passive", "promoter")],
-                    dtype=object)
-
-
-def _fake_phones(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Phone numbers in the fictional 555-0100..0199 range, in a few common formats."""
-    line = rng.integers(100, 200, size=n).astype(str)
-    area = rng.integers(200, 1000, size=n).astype(str)
-    style = rng.integers(0, 3, size=n)
-    formats = np.array([
-        "+1 " + pd.Series(area) + " 555 0" + pd.Series(line),
-        "(" + pd.Series(area) + ") 555-0" + pd.Series(line),
-        pd.Series(area) + "-555-0" + pd.Series(line),
-    ], dtype=object)
-    return formats[style, np.arange(n)] if n else np.array([], dtype=object)
-
-
-def _wave_window(wave: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Fieldwork window of a wave label ``YYYY-H1`` (March) or ``YYYY-H2`` (September): 4 weeks
-    starting on the first Monday of the month."""
-    m = re.fullmatch(r"(\d{4})-H([12])", str(wave))
-    if not m:
-        raise ParameterError(f"wave {wave!r} is not a half-year label such as '2024-H1' or '2024-H2'")
-    first = pd.Timestamp(int(m.group(1)), 3 if m.group(2) == "1" else 9, 1)
-    start = first + pd.Timedelta(days=(7 - first.weekday()) % 7)
-    return start, start + pd.Timedelta(days=25)
-
-
-def _check_waves(waves: Sequence[str]) -> tuple[str, ...]:
-    waves = tuple(str(w) for w in waves)
-    if not waves:
-        raise ParameterError("waves is empty; give at least one wave label such as '2024-H1'")
-    if len(set(waves)) != len(waves):
-        raise ParameterError(f"waves {waves!r} contain duplicates")
-    starts = [_wave_window(w)[0] for w in waves]
-    if starts != sorted(starts):
-        raise ParameterError(f"waves {waves!r} are not in time order")
-    return waves
-
-
-def _check_n(name: str, n: int, minimum: int = 1) -> int:
-    try:
-        ok = not isinstance(n, bool) and float(n).is_integer() and n >= minimum
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ParameterError(f"{name}={n!r} must be a whole number >= {minimum}")
-    return int(n)
-
-
-def _three_shares(shares: Sequence[float]) -> np.ndarray:
-    """Probabilities over (detractor, passive, promoter) from 3 shares or 11 score probabilities."""
-    probs = score_probabilities(shares)
-    return np.array([probs[:7].sum(), probs[7:9].sum(), probs[9:].sum()])
-
-
-# within-category spread used when only (d, a, p) shares are given: detractors lean to 5-6
-_WITHIN = np.array([0.03, 0.03, 0.05, 0.08, 0.13, 0.28, 0.40, 0.5, 0.5, 0.5, 0.5])
-
-
-def score_probabilities(shares: Sequence[float]) -> np.ndarray:
-    """Probabilities over the scores 0..10 from (d, a, p) shares or 11 score probabilities."""
-    p = np.asarray(shares, dtype=float).ravel()
-    if p.size not in (3, 11):
-        raise ParameterError(
-            f"shares has {p.size} values; give 3 shares (detractors, passives, promoters) "
-            "or 11 probabilities for the scores 0..10"
-        )
-    if not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
-        raise ParameterError(f"shares {tuple(p.tolist())} must be >= 0 and add up to 1")
-    if p.size == 3:
-        p = _WITHIN * np.repeat(p, [7, 2, 2])
-    return p / p.sum()
-
-
-# ---------------------------------------------------------------------------------------------
-# teaching helpers
-
-def simulate_scores(n: int, shares: Sequence[float] = (0.25, 0.35, 0.40),
-                    seed: int | None = DEFAULT_SEED) -> np.ndarray:
-    """Draw ``n`` independent 0-10 scores.
-
-    Parameters
-    ----------
-    n : int
-        Number of scores.
-    shares : sequence of 3 or 11 floats
-        Either the shares ``(detractors, passives, promoters)`` (within a category the scores are
-        spread with detractors leaning to 5-6, passives and promoters evenly), or probabilities
-        for each score 0..10. Must add up to 1.
-    seed : int or None
-        Seed of ``np.random.default_rng`` (default 2024); ``None`` draws fresh, unrepeatable
-        randomness.
-
-    Returns
-    -------
-    numpy.ndarray
-        Float array of length ``n`` with whole scores 0..10.
-
-    Examples
-    --------
-    >>> s = simulate_scores(5, (0.2, 0.3, 0.5), seed=1)
-    >>> s.shape, bool(((s >= 0) & (s <= 10)).all())
-    ((5,), True)
-    """
-    n = _check_n("n", n, minimum=0)
-    probs = score_probabilities(shares)
-    rng = np.random.default_rng(seed)
-    return rng.choice(11, size=n, p=probs).astype(float)
-
-
-def simulate_counts(n: int | Sequence[int], shares: Sequence[float] = (0.25, 0.35, 0.40),
-                    size: int | None = None, seed: int | None = DEFAULT_SEED) -> np.ndarray:
-    """Multinomial counts ``(detractors, passives, promoters)`` of samples of ``n`` respondents.
-
-    NPS depends on a sample only through these counts, so simulating counts directly is exact
-    and its cost does not grow with ``n`` (METHODS.md, "Bootstrap").
-
-    Parameters
-    ----------
-    n : int or array of int
-        Respondents per sample (an array gives one sample per entry).
-    shares : sequence of 3 or 11 floats
-        True shares ``(d, a, p)`` or probabilities of the scores 0..10 (collapsed to categories).
-    size : int, optional
-        Number of samples. ``None`` returns a single sample of shape ``(3,)`` (or one per entry
-        of an array ``n``).
-    seed : int or None
-        Seed of ``np.random.default_rng`` (default 2024); ``None`` draws fresh, unrepeatable
-        randomness.
-
-    Returns
-    -------
-    numpy.ndarray
-        Integer array of shape ``(size, 3)`` (or ``(3,)``), columns ordered (detractors,
-        passives, promoters), each row adding up to ``n``.
-
-    Examples
-    --------
-    >>> c = simulate_counts(100, (0.2, 0.3, 0.5), size=4, seed=0)
-    >>> c.shape, c.sum(axis=1).tolist()
-    ((4, 3), [100, 100, 100, 100])
-    """
-    n_arr = np.asarray(n)
-    if (not np.issubdtype(n_arr.dtype, np.number) or np.any(n_arr < 0)
-            or np.any(n_arr != np.round(n_arr))):
-        raise ParameterError(f"n={n!r} must be whole numbers >= 0")
-    if size is not None:
-        size = _check_n("size", size)
-    probs = _three_shares(shares)
-    rng = np.random.default_rng(seed)
-    return rng.multinomial(n_arr.astype(np.int64), probs, size=size)
-
 
 # ---------------------------------------------------------------------------------------------
 # customers
@@ -522,19 +145,19 @@ def simulate_customers(n: int = 2000, seed: int | None = DEFAULT_SEED) -> pd.Dat
     The latent loyalty that drives scores and outcomes is not part of the table; it is
     re-derived from the table and the seed where needed.
     """
-    n = _check_n("n", n)
-    rng = _rng(seed, "customers")
+    n = check_n("n", n)
+    rng = stream_rng(seed, "customers")
     ids = pd.Series(np.arange(1, n + 1)).map("C{:05d}".format).astype(str)
 
-    n_combos = len(_COMPANY_FIRST) * len(_COMPANY_SECOND) * len(_COMPANY_FORM)
+    n_combos = len(COMPANY_FIRST) * len(COMPANY_SECOND) * len(COMPANY_FORM)
     combo = rng.choice(n_combos, size=n, replace=n > n_combos)
-    i1, rest = np.divmod(combo, len(_COMPANY_SECOND) * len(_COMPANY_FORM))
-    i2, i3 = np.divmod(rest, len(_COMPANY_FORM))
-    company = (pd.Series(_COMPANY_FIRST[i1]) + " " + pd.Series(_COMPANY_SECOND[i2]) + " "
-               + pd.Series(_COMPANY_FORM[i3]))
+    i1, rest = np.divmod(combo, len(COMPANY_SECOND) * len(COMPANY_FORM))
+    i2, i3 = np.divmod(rest, len(COMPANY_FORM))
+    company = (pd.Series(COMPANY_FIRST[i1]) + " " + pd.Series(COMPANY_SECOND[i2]) + " "
+               + pd.Series(COMPANY_FORM[i3]))
 
-    first = pd.Series(_FIRST_NAMES[rng.integers(0, len(_FIRST_NAMES), n)])
-    last = pd.Series(_LAST_NAMES[rng.integers(0, len(_LAST_NAMES), n)])
+    first = pd.Series(FIRST_NAMES[rng.integers(0, len(FIRST_NAMES), n)])
+    last = pd.Series(LAST_NAMES[rng.integers(0, len(LAST_NAMES), n)])
     local = (first + "." + last).str.lower()
     dup = local.groupby(local).cumcount()
     local = local.where(dup == 0, local + (dup + 1).astype(str))
@@ -558,7 +181,7 @@ def simulate_customers(n: int = 2000, seed: int | None = DEFAULT_SEED) -> pd.Dat
 
 def _loyalty(customers: pd.DataFrame, seed: int | None) -> np.ndarray:
     """Latent loyalty of each customer (standard normal plus a segment shift), in table order."""
-    rng = _rng(seed, "loyalty")
+    rng = stream_rng(seed, "loyalty")
     seg = _segment_index(customers)
     return rng.standard_normal(len(customers)) + _SEGMENT_LOYALTY[seg]
 
@@ -596,8 +219,8 @@ def simulate_protocol(waves: Sequence[str] = DEFAULT_WAVES, changed_wave: str | 
         ``scale`` ("0-10"), ``nonresponse`` ("exclude"), ``fieldwork_start``, ``fieldwork_end``
         (ISO dates) and ``sample_source``.
     """
-    waves = _check_waves(waves)
-    starts, ends = zip(*(_wave_window(w) for w in waves))
+    waves = check_waves(waves)
+    starts, ends = zip(*(wave_window(w) for w in waves))
     changed = np.array([w == changed_wave for w in waves])
     return pd.DataFrame({
         "wave": list(waves),
@@ -644,17 +267,17 @@ def _choose_rows(rng: np.random.Generator, p: np.ndarray, cat: np.ndarray) -> np
 def _customer_comments(rng: np.random.Generator, scores: np.ndarray, emails: np.ndarray
                        ) -> np.ndarray:
     n = len(scores)
-    table = _phrase_table(_CUSTOMER_PHRASES, CUSTOMER_THEMES)
+    table = phrase_table(CUSTOMER_PHRASES, CUSTOMER_THEMES)
     has_score = ~np.isnan(scores)
-    cat = _category_index(np.nan_to_num(scores))
+    cat = category_index(np.nan_to_num(scores))
     theme = _choose_rows(rng, _CUSTOMER_THEME_P, cat)
     k = rng.integers(0, table.shape[2], n)
     text = table[cat, theme, k]
     blank = (rng.random(n) < _COMMENT_BLANK_P[cat]) | ~has_score
     contact = ~blank & (rng.random(n) < 0.05)
-    suffix_kind = rng.integers(0, len(_CONTACT_SUFFIXES), n)
-    phones = _fake_phones(rng, n)
-    suffixes = np.array(_CONTACT_SUFFIXES, dtype=object)[suffix_kind]
+    suffix_kind = rng.integers(0, len(CONTACT_SUFFIXES), n)
+    phones = fake_phones(rng, n)
+    suffixes = np.array(CONTACT_SUFFIXES, dtype=object)[suffix_kind]
     filled = _fill(suffixes, emails, phones)
     text = np.where(contact, text + filled, text)
     return np.where(blank, None, text).astype(object)
@@ -708,12 +331,12 @@ def simulate_responses(customers: pd.DataFrame, waves: Sequence[str] = DEFAULT_W
     non-responders called (phone waves only). Score = round(7.6 + 1.5 * loyalty + N(0, 0.9))
     clipped to 0..10; declining the score has probability expit(-3 - 0.7 * loyalty).
     """
-    waves = _check_waves(waves)
+    waves = check_waves(waves)
     protocol = simulate_protocol(waves) if protocol is None else protocol
     phone_waves = set(protocol.loc[protocol["channels"].map(lambda c: "phone" in c), "wave"])
     seg = _segment_index(customers)
     loyalty = _loyalty(customers, seed)
-    rng = _rng(seed, "responses")
+    rng = stream_rng(seed, "responses")
     n = len(customers)
     panel_size = min(_PANEL_SIZE, n)
     # larger accounts are invited more often (weighted sampling without replacement)
@@ -726,7 +349,7 @@ def simulate_responses(customers: pd.DataFrame, waves: Sequence[str] = DEFAULT_W
 
     frames = []
     for t, wave in enumerate(waves):
-        start, end = _wave_window(wave)
+        start, end = wave_window(wave)
         w_others = weight[others]
         fresh = rng.choice(others, size=min(_FRESH_PER_WAVE, len(others)), replace=False,
                            p=w_others / w_others.sum())
@@ -734,12 +357,12 @@ def simulate_responses(customers: pd.DataFrame, waves: Sequence[str] = DEFAULT_W
         m = len(invited)
         wave_loyalty = (loyalty[invited] + t * _DRIFT_PER_WAVE[seg[invited]]
                         + rng.normal(0.0, _WAVE_NOISE, m))
-        by_email = rng.random(m) < _expit(-0.5 + 1.1 * wave_loyalty)
+        by_email = rng.random(m) < expit(-0.5 + 1.1 * wave_loyalty)
         called = ~by_email & (rng.random(m) < _PHONE_FOLLOW_UP) & (wave in phone_waves)
-        by_phone = called & (rng.random(m) < _expit(0.1 + 0.25 * wave_loyalty))
+        by_phone = called & (rng.random(m) < expit(0.1 + 0.25 * wave_loyalty))
         answered = by_email | by_phone
-        scores = _score_from_latent(wave_loyalty, rng, _SCORE_CENTRE, _SCORE_SLOPE, _SCORE_NOISE)
-        declined = rng.random(m) < _expit(-3.0 - 0.7 * wave_loyalty)
+        scores = score_from_latent(wave_loyalty, rng, _SCORE_CENTRE, _SCORE_SLOPE, _SCORE_NOISE)
+        declined = rng.random(m) < expit(-3.0 - 0.7 * wave_loyalty)
         scores = np.where(declined, np.nan, scores)
         days_email = rng.integers(0, 12, m)
         days_phone = rng.integers(12, (end - start).days + 1, m)
@@ -788,7 +411,7 @@ def true_nps(customers: pd.DataFrame, waves: Sequence[str] = DEFAULT_WAVES,
     """
     from scipy.stats import norm
 
-    waves = _check_waves(waves)
+    waves = check_waves(waves)
     seg = _segment_index(customers)
     loyalty = _loyalty(customers, seed)
     sd = np.hypot(_SCORE_SLOPE * _WAVE_NOISE, _SCORE_NOISE)
@@ -850,18 +473,18 @@ def simulate_outcomes(customers: pd.DataFrame, responses: pd.DataFrame | None = 
     repeat_purchases ~ Poisson(rate_segment * f * exp(0.3 L)).
     """
     if responses is not None and len(responses):
-        waves = sorted(pd.unique(responses["wave"].astype(str)), key=lambda w: _wave_window(w)[0])
-    waves = _check_waves(DEFAULT_WAVES if waves is None else waves)
+        waves = sorted(pd.unique(responses["wave"].astype(str)), key=lambda w: wave_window(w)[0])
+    waves = check_waves(DEFAULT_WAVES if waves is None else waves)
     seg = _segment_index(customers)
     if "annual_revenue" not in customers.columns:
         raise ParameterError("customers table lacks column 'annual_revenue'; use simulate_customers()")
     revenue = customers["annual_revenue"].to_numpy(dtype=float)
-    rng = _rng(seed, "outcomes")
+    rng = stream_rng(seed, "outcomes")
     n = len(customers)
     final = (_loyalty(customers, seed) + (len(waves) - 1) * _DRIFT_PER_WAVE[seg]
              + rng.normal(0.0, 0.35, n))
-    window_start = _wave_window(waves[-1])[1] + pd.Timedelta(days=1)
-    churned = rng.random(n) < _expit(-1.5 - 0.9 * final)
+    window_start = wave_window(waves[-1])[1] + pd.Timedelta(days=1)
+    churned = rng.random(n) < expit(-1.5 - 0.9 * final)
     churn_day = rng.integers(0, 365, n)
     active = np.where(churned, (churn_day + 0.5) / 365.0, 1.0)
     ltv = revenue * active * np.exp(0.15 * final + rng.normal(0.0, 0.3, n))
@@ -946,8 +569,8 @@ def simulate_employees(n: int = 320, seed: int | None = DEFAULT_SEED) -> pd.Data
     location shift + N(0, 1); score = round(7.2 + 1.6 * engagement + N(0, 0.8)) clipped to
     0..10; 6 % leave the score blank.
     """
-    n = _check_n("n", n)
-    rng = _rng(seed, "employees")
+    n = check_n("n", n)
+    rng = stream_rng(seed, "employees")
     names = np.array(list(_DEPARTMENTS))
     sizes = _department_sizes(n)
     dept = np.repeat(np.arange(len(names)), sizes)
@@ -957,16 +580,16 @@ def simulate_employees(n: int = 320, seed: int | None = DEFAULT_SEED) -> pd.Data
     shift = np.array([_DEPARTMENTS[d][2] for d in names])
     engagement = (shift[dept] + _TENURE_SHIFT[tenure] + _LOCATION_SHIFT[loc]
                   + rng.standard_normal(n))
-    scores = _score_from_latent(engagement, rng, 7.2, 1.6, 0.8)
+    scores = score_from_latent(engagement, rng, 7.2, 1.6, 0.8)
     scores = np.where(rng.random(n) < 0.06, np.nan, scores)
 
-    table = _phrase_table(_EMPLOYEE_PHRASES, EMPLOYEE_THEMES)
-    cat = _category_index(np.nan_to_num(scores))
+    table = phrase_table(EMPLOYEE_PHRASES, EMPLOYEE_THEMES)
+    cat = category_index(np.nan_to_num(scores))
     theme = _choose_rows(rng, _EMPLOYEE_THEME_P, cat)
     text = table[cat, theme, rng.integers(0, table.shape[2], n)]
     blank = (rng.random(n) < 0.35) | np.isnan(scores)
-    colleague = _COLLEAGUES[rng.integers(0, len(_COLLEAGUES), n)]
-    name_tpl = np.array([list(_EMPLOYEE_NAME_PHRASES[c]) for c in ("detractor", "passive",
+    colleague = COLLEAGUES[rng.integers(0, len(COLLEAGUES), n)]
+    name_tpl = np.array([list(EMPLOYEE_NAME_PHRASES[c]) for c in ("detractor", "passive",
                                                                    "promoter")], dtype=object)
     name_suffix = _fill(name_tpl[cat, rng.integers(0, 2, n)], colleague, colleague, colleague)
     with_name = ~blank & (rng.random(n) < 0.08)
@@ -974,8 +597,8 @@ def simulate_employees(n: int = 320, seed: int | None = DEFAULT_SEED) -> pd.Data
     person_email = (pd.Series(colleague).str.lower().str.replace(" ", ".", regex=False)
                     + "@example.org").to_numpy(dtype=object)
     contact = ~blank & (rng.random(n) < 0.04)
-    suffix = _fill(np.array(_CONTACT_SUFFIXES, dtype=object)[rng.integers(0, 4, n)],
-                   person_email, _fake_phones(rng, n))
+    suffix = _fill(np.array(CONTACT_SUFFIXES, dtype=object)[rng.integers(0, 4, n)],
+                   person_email, fake_phones(rng, n))
     text = np.where(contact, text + suffix, text)
 
     order = rng.permutation(n)  # ids do not reveal the department
@@ -1010,7 +633,7 @@ def simulate_headcount(employees: pd.DataFrame | None = None,
     """
     if employees is None:
         employees = simulate_employees(seed=seed)
-    rng = _rng(seed, "headcount")
+    rng = stream_rng(seed, "headcount")
     names = list(_DEPARTMENTS)
     loc_p = np.array([_DEPARTMENTS[d][1] for d in names])
     dd, ll = np.nonzero(loc_p > 0)
@@ -1070,80 +693,11 @@ def simulate_world(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
             "protocol": protocol, "employees": employees, "headcount": headcount}
 
 
-def protocol_records(protocol: pd.DataFrame) -> list[dict]:
-    """The protocol table as plain records (channels as lists), the shape of ``protocol.yaml``."""
-    records = protocol[PROTOCOL_FIELDS].to_dict(orient="records")
-    return [{k: (list(v) if k == "channels" else str(v)) for k, v in r.items()} for r in records]
-
-
-def _csv_bytes(df: pd.DataFrame) -> bytes:
-    if "score" in df.columns:  # whole numbers, written without decimals; blank = no answer
-        df = df.assign(score=pd.array(df["score"].to_numpy(dtype=float), dtype="Float64").astype("Int64"))
-    return df.to_csv(index=False, lineterminator="\n", float_format="%.2f").encode("utf-8")
-
-
-def _yaml_bytes(protocol: pd.DataFrame, seed: int) -> bytes:
-    doc = {
-        "synthetic": True,
-        "description": (f"SYNTHETIC demo protocol of the fictional vendor {VENDOR}, written by "
-                        f"nps_kit.simulate (seed {seed}). Not real survey data."),
-        "waves": protocol_records(protocol),
-    }
-    text = yaml.safe_dump(doc, sort_keys=True, default_flow_style=False, allow_unicode=False,
-                          width=100, line_break="\n")
-    return text.encode("utf-8")
-
-
-def demo_file_bytes(seed: int = DEFAULT_SEED) -> dict[str, bytes]:
-    """The bytes of every demo file for ``seed``, keyed by file name."""
-    world = simulate_world(seed)
-    out = {f"{name}.csv": _csv_bytes(world[name])
-           for name in ("customers", "responses", "outcomes", "employees", "headcount")}
-    out[PREVIOUS_EMPLOYEES_FILE] = _csv_bytes(simulate_employees_previous(seed=seed))
-    out["protocol.yaml"] = _yaml_bytes(world["protocol"], seed)
-    return {name: out[name] for name in DEMO_FILES}
-
-
-def write_demo_data(directory: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the demo files into ``directory`` (created if needed); returns the paths written.
-
-    Files: ``customers.csv``, ``responses.csv``, ``outcomes.csv``, ``employees.csv``,
-    ``employees_previous.csv``, ``headcount.csv`` and ``protocol.yaml``. Same seed, same bytes.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, content in demo_file_bytes(seed).items():
-        path = directory / name
-        write_bytes(path, content)
-        paths.append(path)
-    return paths
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m nps_kit.simulate --out data [--seed 2024]``: (re)write the demo files."""
-    parser = argparse.ArgumentParser(prog="python -m nps_kit.simulate",
-                                     description="Write the SYNTHETIC nps-kit demo data files.")
-    parser.add_argument("--out", default="data", help="directory to write into (default: data)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed (default: {DEFAULT_SEED}, the bundled demo data)")
-    args = parser.parse_args(argv)
-    for path in write_demo_data(args.out, args.seed):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 __all__ = [
-    "CHANGED_WAVE", "CUSTOMER_COLUMNS", "CUSTOMER_THEMES", "DEFAULT_SEED", "DEFAULT_WAVES",
-    "demo_file_bytes", "DEMO_FILES", "EMPLOYEE_COLUMNS", "EMPLOYEE_THEMES", "HEADCOUNT_COLUMNS",
-    "LOCATIONS", "main", "OUTCOME_COLUMNS", "PREVIOUS_EMPLOYEES_FILE", "PROTOCOL_FIELDS",
-    "protocol_records", "QUESTION", "QUESTION_CHANGED", "REGIONS", "RESPONSE_COLUMNS",
-    "score_probabilities", "SEGMENTS", "simulate_counts", "simulate_customers",
-    "simulate_employees", "simulate_employees_previous", "simulate_headcount",
-    "simulate_outcomes", "simulate_protocol", "simulate_responses", "simulate_scores",
-    "simulate_world", "TENURE_BANDS", "true_nps", "VENDOR", "write_demo_data",
+    "CHANGED_WAVE", "CUSTOMER_COLUMNS", "CUSTOMER_THEMES", "DEFAULT_WAVES", "DEMO_FILES",
+    "EMPLOYEE_COLUMNS", "EMPLOYEE_THEMES", "HEADCOUNT_COLUMNS", "LOCATIONS", "OUTCOME_COLUMNS",
+    "PREVIOUS_EMPLOYEES_FILE", "PROTOCOL_FIELDS", "QUESTION", "QUESTION_CHANGED", "REGIONS",
+    "RESPONSE_COLUMNS", "SEGMENTS", "simulate_customers", "simulate_employees",
+    "simulate_employees_previous", "simulate_headcount", "simulate_outcomes", "simulate_protocol",
+    "simulate_responses", "simulate_world", "TENURE_BANDS", "true_nps", "VENDOR",
 ]

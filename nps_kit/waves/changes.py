@@ -438,7 +438,7 @@ def compare_waves(
     ----------
     data, score, wave, id, by, baseline, method, confidence, adjust, nonresponse, power, waves
         As in :func:`wave_changes`. ``data`` may also be an Ibis table (any backend), a DuckDB
-        relation or a :class:`nps_kit.engines.sources.SourceResponses`: the counts per (wave, segment)
+        relation or a :class:`nps_kit.engines.reading.SourceResponses`: the counts per (wave, segment)
         and the 3 x 3 transition tables of matched respondents are then computed in the engine
         (:mod:`nps_kit.engines.counting`) and the same tables come back.
     interval_method : str, optional

@@ -2,7 +2,7 @@
 transition tables come back from one GROUP BY each, and feed the same estimators as rows do.
 
 :func:`prepare_waves` reads an Ibis table, a DuckDB relation or already-read
-:class:`nps_kit.engines.sources.SourceResponses` strictly, in the engine, and returns a
+:class:`nps_kit.engines.reading.SourceResponses` strictly, in the engine, and returns a
 :class:`nps_kit.waves.prepare.PreparedWaves` holding :class:`WaveCounts` instead of row codes.
 """
 
@@ -91,11 +91,11 @@ def prepare_waves(data, score: str, wave: str, id: str | None, by: list[str], no
                   waves=None, baseline=None):
     """The prepared comparison of :mod:`nps_kit.waves.changes` from an engine table, counted in the engine.
 
-    ``data`` is an Ibis table, a DuckDB relation or a :class:`nps_kit.engines.sources.SourceResponses`.
+    ``data`` is an Ibis table, a DuckDB relation or a :class:`nps_kit.engines.reading.SourceResponses`.
     The strict rules hold (invalid scores and repeated ids raise a DataError naming rows and
     values, as the pandas path does); rows without a wave are an error.
     """
-    from nps_kit.engines.sources import SourceResponses, read_source
+    from nps_kit.engines.reading import SourceResponses, read_source
 
     check_option("nonresponse", nonresponse, NONRESPONSE_POLICIES)
     if wave in by or (id is not None and id in by):

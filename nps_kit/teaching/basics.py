@@ -1,0 +1,114 @@
+"""Notebook 01 (NPS basics): scores from a distribution, a mean that rises while NPS falls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from nps_kit.errors import ParameterError
+from nps_kit.core.scores import mean_score, median_score, nps
+
+from nps_kit.teaching.helpers import positive_int
+
+# --------------------------------------------------------------------------- 1. basics
+
+MEAN_TRAP_BEFORE: dict[int, float] = {0: 0.20, 7: 0.20, 10: 0.60}
+"""Score distribution of the first wave of :func:`mean_rises_nps_falls` (mean 7.4, NPS 40)."""
+
+MEAN_TRAP_AFTER: dict[int, float] = {6: 0.25, 8: 0.20, 9: 0.55}
+"""Score distribution of the second wave (mean 8.05, NPS 30): the angry zeros became
+disappointed sixes (still detractors) and some promoters slipped to passives."""
+
+
+def scores_from_distribution(distribution: Mapping[int, float], n: int) -> np.ndarray:
+    """Exactly ``n`` scores with the given shares (no randomness), sorted.
+
+    Counts are ``floor(n * share)`` topped up by largest remainder, so they add up to ``n``.
+
+    Parameters
+    ----------
+    distribution : mapping of score (0-10) to share
+        Shares must be >= 0 and add up to 1.
+    n : int
+        Number of scores.
+
+    Examples
+    --------
+    >>> scores_from_distribution({0: 0.5, 10: 0.5}, 4).tolist()
+    [0.0, 0.0, 10.0, 10.0]
+    """
+    n = positive_int("n", n)
+    keys = np.array(list(distribution.keys()), dtype=float)
+    shares = np.array(list(distribution.values()), dtype=float)
+    if (np.any((keys < 0) | (keys > 10) | (keys != np.round(keys))) or np.any(shares < 0)
+            or abs(shares.sum() - 1.0) > 1e-9):
+        raise ParameterError(
+            f"distribution={dict(distribution)!r}: keys must be whole scores 0-10 and the shares "
+            ">= 0, adding up to 1"
+        )
+    exact = shares * n
+    k = np.floor(exact).astype(np.int64)
+    rest = n - int(k.sum())
+    k[np.argsort(-(exact - k), kind="stable")[:rest]] += 1
+    order = np.argsort(keys)
+    return np.repeat(keys[order], k[order])
+
+
+def mean_rises_nps_falls(
+    n: int = 100,
+    before: Mapping[int, float] | None = None,
+    after: Mapping[int, float] | None = None,
+) -> pd.DataFrame:
+    """Two waves of scores in which the mean of the raw scores rises while NPS falls.
+
+    Defaults: :data:`MEAN_TRAP_BEFORE` (20 % score 0, 20 % score 7, 60 % score 10: mean 7.4,
+    NPS 40) and :data:`MEAN_TRAP_AFTER` (25 % score 6, 20 % score 8, 55 % score 9: mean 8.05,
+    NPS 30). A mean rewards moving a 0 to a 6; NPS does not, because both are detractors, and it
+    punishes a 10 slipping to an 8.
+
+    Parameters
+    ----------
+    n : int
+        Respondents per wave.
+    before, after : mapping of score to share, optional
+        Other distributions to try.
+
+    Returns
+    -------
+    DataFrame
+        ``wave`` ("before", "after") and ``score``, one row per respondent.
+    """
+    b = scores_from_distribution(MEAN_TRAP_BEFORE if before is None else before, n)
+    a = scores_from_distribution(MEAN_TRAP_AFTER if after is None else after, n)
+    return pd.DataFrame({"wave": np.repeat(["before", "after"], [len(b), len(a)]),
+                         "score": np.concatenate([b, a])})
+
+
+def score_statistics(data: pd.DataFrame, score: str = "score", by: str = "wave") -> pd.DataFrame:
+    """Mean, median and NPS of the same scores, per group (groups in order of appearance).
+
+    Uses :func:`nps_kit.core.scores.mean_score`, :func:`~nps_kit.core.scores.median_score` and
+    :func:`~nps_kit.core.scores.nps`; the mean and median are on the 0-10 scale, NPS in points.
+
+    Returns
+    -------
+    DataFrame
+        ``by``, ``n``, ``mean``, ``median``, ``detractor_share``, ``passive_share``,
+        ``promoter_share``, ``nps``.
+    """
+    rows = []
+    for key, grp in data.groupby(by, sort=False):
+        s = grp[score]
+        cats = pd.cut(s, [-0.5, 6.5, 8.5, 10.5], labels=["d", "a", "p"]).value_counts(normalize=True)
+        rows.append({by: key, "n": int(s.notna().sum()), "mean": mean_score(s), "median": median_score(s),
+                     "detractor_share": float(cats["d"]), "passive_share": float(cats["a"]),
+                     "promoter_share": float(cats["p"]), "nps": nps(s)})
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "mean_rises_nps_falls", "MEAN_TRAP_AFTER", "MEAN_TRAP_BEFORE", "score_statistics",
+    "scores_from_distribution",
+]

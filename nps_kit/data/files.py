@@ -181,15 +181,13 @@ def missing_score_message(columns, score: str, file: str) -> str:
             f"{', '.join(repr(c) for c in names)}")
 
 
-@dataclass(frozen=True)
-class LoadedResponses:
-    """Responses read from a file, with the report of every dropped row.
+@dataclass(frozen=True, kw_only=True)
+class ResponsesRead:
+    """What every reader of responses returns, from pandas or from an engine: the account of
+    every row read and the report of every dropped one.
 
     Attributes
     ----------
-    data : DataFrame
-        Kept rows; the score column parsed to float 0-10 (NaN = no answer); the index holds the
-        row numbers in the file (named ``row``).
     report : DataFrame
         One line per dropped row and reason: file, row, column, value, reason.
     file : str
@@ -200,15 +198,10 @@ class LoadedResponses:
     id, wave : str or None
         The respondent id and wave columns used.
     notes : tuple of str
-        How the file was read where that was not the obvious (export layout, score column
-        named by its question, defaults that did not fit).
-    layout : str
-        ``"plain"`` or the survey-tool export layout (:mod:`nps_kit.data.layouts`).
-    question : str or None
-        Question text of the score column in an export (None for a plain table).
+        How the source was read where that was not the obvious (export layout, score column
+        named by its question, defaults that did not fit, the engine).
     """
 
-    data: pd.DataFrame = field(repr=False)
     report: pd.DataFrame = field(repr=False)
     file: str
     score: str
@@ -219,12 +212,10 @@ class LoadedResponses:
     id: str | None = None
     wave: str | None = None
     notes: tuple[str, ...] = ()
-    layout: str = "plain"
-    question: str | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
-        """One-row account of the load."""
+        """One-row account of the read."""
         return pd.DataFrame([{
             "file": self.file, "rows_read": self.rows_read, "rows_kept": self.rows_kept,
             "rows_dropped": self.rows_dropped, "nonrespondents": self.nonrespondents,
@@ -232,6 +223,26 @@ class LoadedResponses:
 
     def _repr_html_(self) -> str:
         return self.summary.to_html(index=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadedResponses(ResponsesRead):
+    """Responses read into pandas (:class:`ResponsesRead` plus the kept rows).
+
+    Attributes
+    ----------
+    data : DataFrame
+        Kept rows; the score column parsed to float 0-10 (NaN = no answer); the index holds the
+        row numbers in the file (named ``row``).
+    layout : str
+        ``"plain"`` or the survey-tool export layout (:mod:`nps_kit.data.layouts`).
+    question : str or None
+        Question text of the score column in an export (None for a plain table).
+    """
+
+    data: pd.DataFrame = field(repr=False)
+    layout: str = "plain"
+    question: str | None = None
 
 
 def _problem_rows(frame, score, id, wave, check_scale, file_label, first_row, question=""):
@@ -426,5 +437,5 @@ def load_names(path: str, column: str) -> list[str]:
 
 __all__ = [
     "ERROR_MODES", "load_names", "LoadedResponses", "missing_score_message", "ONE_TO_TEN",
-    "read_file", "read_file_responses", "REPORT_COLUMNS", "require_columns", "WIDE_FILE_COLUMNS",
+    "read_file", "read_file_responses", "REPORT_COLUMNS", "ResponsesRead", "WIDE_FILE_COLUMNS",
 ]

@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from nps_kit.core.summary import summarize as summarize_frame
-from nps_kit.data.files import (LoadedResponses, read_file, read_file_responses,
-                                require_columns)
+from nps_kit.data.files import LoadedResponses, read_file, read_file_responses
+from nps_kit.core.columns import require_columns
 from nps_kit.data.paths import is_dataset
 from nps_kit.core.columns import as_columns
 

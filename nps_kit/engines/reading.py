@@ -22,6 +22,7 @@ from nps_kit.errors import DataError, check_option
 from nps_kit.data.keys import resolve_keys
 from nps_kit.core.columns import as_columns
 
+from nps_kit.data.files import LoadedResponses, ResponsesRead
 from nps_kit.engines.sources import FILE, REPORT_LIMIT, ROW, Source, open_source
 
 _SHOWN = 5  # offending rows quoted in a message, as in nps_kit.data.files
@@ -58,12 +59,10 @@ class Provenance:
                 "rows_dropped": self.rows_dropped}
 
 
-@dataclass(frozen=True)
-class SourceResponses:
-    """Responses read strictly in an engine: counts, dropped-row report and provenance.
-
-    The engine's counterpart of :class:`nps_kit.data.files.LoadedResponses` (same row accounting and
-    report columns); the rows stay in the engine.
+@dataclass(frozen=True, kw_only=True)
+class SourceResponses(ResponsesRead):
+    """Responses read strictly in an engine (:class:`nps_kit.data.files.ResponsesRead`, the same
+    row account and report as pandas, plus the counts); the rows stay in the engine.
 
     Attributes
     ----------
@@ -73,32 +72,17 @@ class SourceResponses:
         Per group of the counted keys (wave, then ``by``): ``detractors``, ``passives``,
         ``promoters``, ``nonrespondents`` of the kept rows. Ready for
         :func:`nps_kit.core.summary.summarize` (``score=None``).
-    report : DataFrame
-        Dropped rows: file, row, column, value, reason (row None where the engine gives no row
-        numbers); at most :data:`REPORT_LIMIT` lines, every one counted in ``rows_dropped``.
-    file, score : str
-    rows_read, rows_kept, rows_dropped, nonrespondents : int
-        ``rows_read == rows_kept + rows_dropped`` always.
-    id, wave : str or None
     by : tuple of str
-    notes : tuple of str
     provenance : Provenance
     source : Source
+
+    The ``report`` holds at most :data:`nps_kit.engines.sources.REPORT_LIMIT` lines, every
+    dropped row counted in ``rows_dropped`` (row None where the engine gives no row numbers).
     """
 
     data: ir.Table = field(repr=False)
     counts: pd.DataFrame = field(repr=False)
-    report: pd.DataFrame = field(repr=False)
-    file: str
-    score: str
-    rows_read: int
-    rows_kept: int
-    rows_dropped: int
-    nonrespondents: int
-    id: str | None
-    wave: str | None
-    by: tuple[str, ...]
-    notes: tuple[str, ...]
+    by: tuple[str, ...] = ()
     provenance: Provenance = field(repr=False)
     source: Source = field(repr=False)
 
@@ -115,16 +99,11 @@ class SourceResponses:
             "nonrespondents": self.nonrespondents,
         }])
 
-    def _repr_html_(self) -> str:
-        return self.summary.to_html(index=False)
-
     def to_loaded(self):
         """The kept rows in pandas, as :class:`nps_kit.data.files.LoadedResponses` (for small sources).
 
         The index holds the row numbers where the engine gives them (named ``row``).
         """
-        from nps_kit.data.files import LoadedResponses
-
         src = self.source
         base = src.numbered if src.numbered is not None else src.table
         kept = cnt.kept_rows(base, self.score, id=self.id, wave=self.wave)
@@ -321,7 +300,8 @@ def _with_notes(out: SourceResponses, notes: tuple[str, ...]) -> SourceResponses
 
 def _read(src: Source, score, id, wave, by, errors, check_scale, id_fallbacks, id_optional,
           wave_optional, report_limit) -> SourceResponses:
-    from nps_kit.data.files import ONE_TO_TEN, missing_score_message, require_columns
+    from nps_kit.data.files import ONE_TO_TEN, missing_score_message
+    from nps_kit.core.columns import require_columns
 
     by_list = as_columns(by)
     label = src.label

@@ -167,3 +167,15 @@ def test_broken_inputs_end_in_exit_2_with_the_file_named(cli, tmp_path):
     res = cli("score", str(tmp_path / "latin.csv"), "--score-column", "score",
               "--encoding", "klingon")
     assert res.returncode == 2 and "klingon" in res.stderr
+
+
+def test_terminal_output_carries_no_control_sequence_from_the_data(cli, tmp_path):
+    # a value or column name holding an ANSI escape reaches the terminal as literal text
+    path = tmp_path / "esc.csv"
+    path.write_text('score,"seg\x1b[2Jment"\n9,"a\x1b[31mred"\n3,b\n10,a\n', encoding="utf-8")
+    for args in (["score", str(path), "--by", "seg\x1b[2Jment"],
+                 ["score", str(path), "--by", "seg\x1b[2Jment", "--errors", "drop"]):
+        res = cli(*args)
+        assert res.returncode == 0, res.stderr
+        assert "\x1b" not in res.stdout and "\x1b" not in res.stderr
+        assert "a [31mred" in res.stdout

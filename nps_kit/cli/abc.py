@@ -11,6 +11,7 @@ from nps_kit.cli.common import (alias, add_confidence_argument, add_customer_id_
                                 add_errors_options, add_export_option, add_id_option,
                                 add_json_option, add_score_option, add_wave_options, say,
                                 wave_column)
+from nps_kit.cli.common import text_table
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.core.intervals import METHODS
 from nps_kit.core.scores import NONRESPONSE_POLICIES
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         ))
         return 0
     say("abc", notes)
-    print(table[SHOWN].to_string(index=False, formatters={
+    print(text_table(table[SHOWN], formatters={
         "response_rate": "{:.1%}".format, "revenue_at_risk_share": "{:.1%}".format,
         "nps": "{:.1f}".format, "ci_low": "{:.1f}".format, "ci_high": "{:.1f}".format,
         "revenue": "{:,.0f}".format, "revenue_at_risk": "{:,.0f}".format,

@@ -9,6 +9,8 @@ import sys
 import numpy as np
 import pandas as pd
 
+from nps_kit.core.formatting import p_value_text
+from nps_kit.core.safetext import display_text
 from nps_kit.data.writer import write_csv
 
 
@@ -185,9 +187,42 @@ def load_notes(command: str, loaded, args: argparse.Namespace) -> list[str]:
 
 
 def say(command: str, lines, stream=None) -> None:
-    """Print notes or warnings of a command to standard error, each prefixed with its name."""
+    """Print notes or warnings of a command to standard error, each prefixed with its name.
+
+    Each line is literal text (:func:`nps_kit.core.safetext.display_text`): a value from the data
+    in a note cannot send control sequences to the terminal.
+    """
     for line in lines:
-        print(f"nps-kit {command}: {line}", file=stream or sys.stderr)
+        print(f"nps-kit {command}: {display_text(line, 'plain', None)}", file=stream or sys.stderr)
+
+
+def plain(line: str) -> str:
+    """A sentence for standard output as literal text (no control characters)."""
+    return display_text(line, "plain", None)
+
+
+def text_table(frame: pd.DataFrame, formatters: dict | None = None, **to_string) -> str:
+    """A table for the terminal: every text cell and column name through
+    :func:`nps_kit.core.safetext.display_text` (control characters gone, labels shortened),
+    p-value columns as :func:`nps_kit.core.formatting.p_value_text`, no index."""
+    out = frame.copy()
+    formatters = dict(formatters or {})
+    for col in out.columns:
+        if col in P_COLUMNS and col not in formatters:
+            out[col] = out[col].map(lambda v: p_value_text(v) if pd.notna(v) else "")
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]) \
+                or isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object).map(
+                lambda v: display_text(v, "plain") if isinstance(v, str) else v)
+    names = {c: display_text(c, "plain") for c in out.columns}
+    out = out.rename(columns=names)
+    formatters = {names.get(k, k): f for k, f in formatters.items()}
+    return out.to_string(index=False, formatters=formatters or None, **to_string)
+
+
+P_COLUMNS = frozenset({"p_value", "p_adjusted", "p_equivalence", "p_equivalence_adjusted",
+                       "p_holm"})
+"""Columns written as p-values by :func:`text_table`."""
 
 
 __all__ = [

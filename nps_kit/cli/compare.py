@@ -10,6 +10,7 @@ import pandas as pd
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_export_option,
                                 add_id_option, add_json_option, add_score_option, add_wave_options,
                                 load_notes, load_summary, say, wave_column)
+from nps_kit.cli.common import plain, text_table
 from nps_kit.core.compare import ADJUST_METHODS, COMPARE_METHODS
 from nps_kit.cli.engine import add_engine_option, read_for_command
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
@@ -110,17 +111,15 @@ def run(args: argparse.Namespace) -> int:
         ))
         return 0
     say("compare", notes)
-    fmt = {"float_format": lambda v: f"{v:.1f}", "index": False}
-    print(result.order_sentence)
+    fmt = {"float_format": lambda v: f"{v:.1f}"}
+    print(plain(result.order_sentence))
     print()
-    print(waves[["wave", "n", "nps", "ci_low", "ci_high"]].to_string(**fmt))
+    print(text_table(waves[["wave", "n", "nps", "ci_low", "ci_high"]], **fmt))
     for frame, cols in ((result.changes, shown), (result.segment_changes, [*args.by, *shown])):
         if frame is None or not len(frame):
             continue
         print()
-        pretty = {c: frame[c].map("{:.3g}".format) for c in ("p_value", "p_adjusted", "p_equivalence")
-                  if c in cols}
-        print(frame[cols].assign(**pretty).to_string(**fmt))
+        print(text_table(frame[cols], **fmt))
     print()
     for sentence in sentences:
         print(sentence)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_id_option,
                                 add_json_option, add_score_option, load_notes, say)
+from nps_kit.cli.common import plain, text_table
 from nps_kit.groups.drivers import describe_drivers, key_drivers
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.errors import ParameterError
@@ -101,13 +102,12 @@ def run(args: argparse.Namespace) -> int:
             say("drivers", result.warnings)
         return 0
     say("drivers", notes)
-    table = result.table[SHOWN].assign(p_value=result.table["p_value"].map("{:.3g}".format))
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print(text_table(result.table[SHOWN], float_format=lambda v: f"{v:.1f}"))
     print()
     for sentence in sentences:
-        print(sentence)
+        print(plain(sentence))
     for warning in result.warnings:
-        print(f"Warning: {warning}")
+        print(f"Warning: {plain(warning)}")
     print("\n" + closing)
     return 0
 

@@ -12,6 +12,7 @@ import argparse
 from nps_kit.cli.common import (alias, add_confidence_argument, add_errors_options,
                                 add_export_option, add_id_option, add_json_option,
                                 add_score_option, load_notes, load_summary, say)
+from nps_kit.cli.common import plain, text_table
 from nps_kit.enps.report import DEFAULT_MIN_GROUP_SIZE, enps_report
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.core.intervals import METHODS
@@ -87,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     say("enps", notes)
     for name in report.tables:
-        print(f"== {name} ==")
-        print(report.display_table(name).to_string(index=False))
+        print(f"== {plain(name)} ==")
+        print(text_table(report.display_table(name)))
         print()
     print(closing)
     print(report.audit.sentence())

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 
 from nps_kit.cli.common import (add_confidence_argument, add_customer_id_option,
-                                add_encoding_option, add_export_option, add_id_option, add_json_option, add_score_option, add_wave_options,
-                                say, wave_column)
+                                add_encoding_option, add_export_option, add_id_option,
+                                add_json_option, add_score_option, add_wave_options, say,
+                                wave_column)
+from nps_kit.cli.common import plain, text_table
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.outcomes.by_category import MEAN_INTERVALS, category_outcomes, load_value_data
 from nps_kit.outcomes.models import CHURN_PREDICTORS, LTV_MODELS, churn_model, ltv_model
@@ -90,13 +92,13 @@ def run(args: argparse.Namespace) -> int:
         ))
         return 0
     say("ltv", joined.notes)
-    print(join_sentence)
+    print(plain(join_sentence))
     print()
-    print(table[CATEGORY_COLUMNS].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    print(text_table(table[CATEGORY_COLUMNS], float_format=lambda v: f"{v:,.3f}"))
     for title, m in models:
         print(f"\n{title}, n = {m.n}:")
-        print(m.summary[["label", "estimate", "ci_low", "ci_high", "p_value"]].to_string(
-            index=False, float_format=lambda v: f"{v:,.4g}"))
+        print(text_table(m.summary[["label", "estimate", "ci_low", "ci_high", "p_value"]],
+                         float_format=lambda v: f"{v:,.4g}"))
     print("\n" + closing)
     return 0
 

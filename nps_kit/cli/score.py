@@ -10,10 +10,10 @@ import pandas as pd
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_export_option,
                                 add_id_option, add_json_option, add_score_option, add_wave_options,
                                 load_notes, load_summary, say, wave_column)
+from nps_kit.cli.common import text_table
 from nps_kit.cli.engine import add_engine_option, read_for_command
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.core.intervals import METHODS
-from nps_kit.core.safetext import display_text
 from nps_kit.core.smalln import MIN_ANSWERS, TOO_FEW, too_few
 from nps_kit.core.scores import NONRESPONSE_POLICIES
 from nps_kit.engines.dispatch import summarize
@@ -94,13 +94,10 @@ def run(args: argparse.Namespace) -> int:
     pretty = {c: shown[c].map("{:.3f}".format) for c in ("p_best", "p_worst") if c in extra}
     pretty.update({c: [TOO_FEW if small else ("" if pd.isna(v) else f"{v:.1f}")
                        for small, v in zip(few, shown[c])] for c in ("ci_low", "ci_high")})
-    labels = {c: display_text(c, "plain") for c in shown.columns}
-    shown = shown.assign(**pretty).rename(columns=labels)
-    for c in args.by:
-        shown[labels[c]] = shown[labels[c]].map(lambda v: display_text(v, "plain"))
+    shown = shown.assign(**pretty)
     if fell_back.any():
         shown["interval_method"] = np.where(fell_back, "score", args.method)
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print(text_table(shown, float_format=lambda v: f"{v:.1f}"))
     for line in [*shrink_notes, *policy]:
         print(line)
     print("\n" + closing)

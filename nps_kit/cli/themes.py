@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from nps_kit.cli.common import (add_errors_options, add_export_option, add_id_option,
                                 add_json_option, add_score_option, load_notes, load_summary, say)
+from nps_kit.cli.common import text_table
 from nps_kit.themes.codebook import load_codebook
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.engines.dispatch import read_responses
@@ -63,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
     for col in ("share", "share_detractors", "share_promoters"):
         shown[col] = (100 * shown[col]).map(lambda v: f"{v:.1f}%")
     shown["lift"] = shown["lift"].map(lambda v: f"{v:.2f}")
-    shown["p_adjusted"] = shown["p_adjusted"].map(lambda v: f"{v:.3g}")
-    print(shown.to_string(index=False))
+    print(text_table(shown))
     print("\n" + closing)
     return 0
 

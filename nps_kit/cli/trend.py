@@ -7,6 +7,7 @@ import argparse
 from nps_kit.cli.common import (add_confidence_argument, add_errors_options, add_id_option,
                                 add_json_option, add_score_option, add_wave_options, load_notes,
                                 load_summary, say, wave_column)
+from nps_kit.cli.common import plain, text_table
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
 from nps_kit.errors import DataError
 from nps_kit.engines.dispatch import read_responses
@@ -74,10 +75,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     say("trend", notes)
     table = chart.table.rename(columns={loaded.wave: "wave"})
-    print(table[["wave", *SHOWN]].to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print(text_table(table[["wave", *SHOWN]], float_format=lambda v: f"{v:.1f}"))
     print()
     for sentence in sentences:
-        print(sentence)
+        print(plain(sentence))
     print("\n" + closing)
     return 0
 

@@ -267,7 +267,7 @@ def run_template(
         results = results_from_notebook(nb)
         if html:
             try:
-                page = notebook_to_html(nb, title=tpl.purpose or name,
+                page = notebook_to_html(nb, title=str(results.get("title") or tpl.purpose or name),
                                         private_values=private_from_notebook(nb))
             except TemplateError:
                 write_text(failed_path, _notebook_text(nb, failed_path))

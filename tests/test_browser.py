@@ -248,6 +248,41 @@ def test_text_at_least_12_px_at_390(visit, page):
 
 @pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("page", PAGES)
+REPORTS = ("nps_report", "wave_comparison", "abc_segmentation", "enps_study", "feedback_themes",
+           "nps_ltv", "study_design")
+
+
+@pytest.mark.parametrize("page", REPORTS)
+def test_report_opens_with_its_period_then_summary_and_ends_with_the_method(visit, demo, page):
+    import json
+
+    recorded = json.loads((demo.index.parent / f"{page}.json").read_text())["results"]
+    heads = visit(page, "desktop").facts["headings"]
+    assert heads[0][0] == "H1" and heads[0][1] == recorded["title"], heads[:2]
+    if recorded["period"]:
+        assert heads[0][1].endswith(str(recorded["period"])), heads[0]
+    assert heads[1] == ["H2", "Summary"], heads[:3]
+    assert heads[-1] == ["H2", "How this was computed"], heads[-3:]
+    assert 1 <= len(recorded["findings"]) <= 6
+
+
+@pytest.mark.parametrize("page", REPORTS)
+def test_at_390_every_table_cell_is_on_screen(visit, page):
+    f = visit(page, "phone").facts
+    assert f["offscreen_count"] == 0, "\n".join(_element(e) for e in f["offscreen_cells"])
+
+
+@pytest.mark.parametrize("page", REPORTS)
+def test_at_390_chart_text_is_at_least_11_px(visit, page):
+    from nps_kit.plots import MIN_FONT_POINTS
+
+    smallest_px = MIN_FONT_POINTS * 100 / 72  # figures are drawn at 100 dpi
+    small = [(i["src"], i["width"], i["natural_width"], round(smallest_px * i["width"] / i["natural_width"], 1))
+             for i in visit(page, "phone").facts["images"]
+             if i["natural_width"] > 50 and smallest_px * i["width"] / i["natural_width"] < 11]
+    assert small == [], f"{page}: figures whose smallest text is under 11 px at 390: {small}"
+
+
 def test_screenshot_is_a_nonblank_png_of_the_view(visit, page, view):
     shot = visit(page, view).screenshot
     width, height, _ = VIEWS[view]

@@ -324,7 +324,7 @@ def test_nps_report_results_match_a_hand_computation(nps_report_run):
     se, lo, hi = _hand_adjusted_wald(d, a, p, 0.95)
     assert results["se"] == pytest.approx(se, abs=1e-9)
     assert results["ci"] == pytest.approx([lo, hi], abs=1e-9)
-    assert results["headline"].startswith(f"Wave {latest}: NPS {results['nps']:+.1f}")
+    assert results["headline"].startswith(f"{latest}: NPS {results['nps']:+.1f}")
     by = {row["segment"]: row for row in results["by_segment"]}
     assert set(by) == set(wave["segment"].unique())
     for segment, rows in wave.groupby("segment"):
@@ -356,7 +356,7 @@ def test_nps_report_html_shows_no_code_and_no_identifiers(nps_report_run):
     nb = nbformat.read(str(nps_report_run), as_version=4)
     page = notebook_to_html(nb, private_values=private_from_notebook(nb))
     text = visible_text(page)
-    assert "NPS by segment" in text and "Score distribution" in text
+    assert "NPS by segment" in text and "How the answers spread over 0-10" in text
     assert page.count('src="data:image/png;base64,') == 5  # forest, distribution, shares, shrinkage, control chart
     for cell in nb.cells:
         if cell.cell_type == "code":

@@ -101,7 +101,7 @@ def test_a_run_replaces_planted_links_and_cleans_up(cli, formula_customers, tmp_
     assert not stale.exists()
     assert sorted(p.name for p in out.iterdir()) == [
         "abc_segmentation.html", "abc_segmentation.ipynb", "abc_segmentation.json",
-        "call_list.csv"]
+        "abc_segmentation.xlsx", "call_list.csv"]
     notebook = (out / "abc_segmentation.ipynb").read_text()
     assert ".abc_segmentation-" not in notebook and str(tmp_path) + "/out/abc" in notebook
     assert _live_formulas(out / "call_list.csv") == []

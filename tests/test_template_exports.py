@@ -59,7 +59,8 @@ def test_nps_report_without_the_default_segment_column_says_so(tmp_path):
                            "-p", "responses_file", str(data)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     page = visible_text((out / "nps_report.html").read_text())
-    assert "has no column 'segment'" in page and "no breakdown by segment" in page
+    assert "has no column 'segment'" in page
+    assert "NPS by segment: no segment column in the data" in page
     assert "has no column 'wave'" in page
     results = json.loads((out / "nps_report.json").read_text())["results"]
     assert results["by_segment"] == [] and results["n"] == 4

@@ -119,6 +119,13 @@ def add_wave_options(parser: argparse.ArgumentParser, default: str | None = "wav
     parser.set_defaults(wave_default=default)
     parser.add_argument("--no-wave-column", action="store_true",
                         help="the responses have no wave column: all rows are one wave")
+    from nps_kit.core.periods import PERIODS
+
+    parser.add_argument("--date-column", metavar="COL",
+                        help="a date column rolled up to --period; the periods are the waves "
+                             "(instead of --wave-column)")
+    parser.add_argument("--period", default="month", choices=PERIODS,
+                        help="roll-up of --date-column: week (ISO), month or quarter (default: month)")
 
 
 def wave_column(args: argparse.Namespace) -> tuple[str | None, bool]:

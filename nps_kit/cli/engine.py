@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 
+from nps_kit.data.paths import is_dataset
 from nps_kit.errors import ParameterError
 from nps_kit.engines.choice import AUTO_DUCKDB_ROWS, ENGINES, choose_engine
 from nps_kit.data.paths import CSV_SUFFIXES, DUCKDB_PREFIX, is_glob
@@ -56,6 +57,11 @@ def read_for_command(args: argparse.Namespace, *, id, wave, wave_optional: bool,
     from nps_kit.engines.dispatch import read_responses
 
     engine, why = choose_engine(args.file, args.engine)
+    date = getattr(args, "date_column", None)
+    if date and engine == "duckdb" and not is_dataset(args.file):
+        if args.engine == "duckdb":
+            raise ParameterError("--date-column is rolled up by pandas: use --engine pandas or auto")
+        engine, why = "pandas", "dates are rolled up to periods by pandas"
     if engine == "duckdb":
         layout, reason = _export_layout(args)
         if layout != "plain":
@@ -68,8 +74,13 @@ def read_for_command(args: argparse.Namespace, *, id, wave, wave_optional: bool,
         loaded = read_responses(
             args.file, args.score_column, id=id, wave=wave, errors=args.errors, columns=columns,
             check_scale=check_scale, wave_optional=wave_optional,
-            export=getattr(args, "export", "auto"))
+            export=getattr(args, "export", "auto"), date=date,
+            period=getattr(args, "period", "month"))
         return loaded, loaded.data, f"engine: pandas ({why})"
+    if date:
+        raise ParameterError(f"{args.file} is read through DuckDB, where --date-column is not "
+                             "rolled up yet: add a period column and pass it as --wave-column, or "
+                             "use `nps-kit series`, which rolls up the dates of any source")
     from nps_kit.engines.reading import engine_note, read_source  # Ibis and DuckDB from here on
 
     loaded = read_source(args.file, args.score_column, id=id, wave=wave, by=columns,

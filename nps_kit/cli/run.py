@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             emit(envelope("run", ok=False, results={"template": template.name, "error": str(exc)},
                           parameters=parameters_from_args(args)))
         return 1
-    written = [p for p in (result.notebook, result.html, result.json) if p is not None]
+    written = [p for p in (result.notebook, result.html, result.workbook, result.json) if p is not None]
     if args.json:
         emit(envelope(
             "run", results={"template": result.template, "files": [str(p) for p in written],

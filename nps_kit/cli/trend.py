@@ -43,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     wave, optional = wave_column(args)
     loaded = read_responses(args.file, args.score_column, id=args.id_column, wave=wave,
-                            errors=args.errors, wave_optional=optional)
+                            errors=args.errors, wave_optional=optional, date=args.date_column,
+                            period=args.period)
     if loaded.wave is None:
         raise DataError(
             f"{args.file}: a control chart needs waves, and the file has no wave column"

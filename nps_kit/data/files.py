@@ -26,6 +26,7 @@ import pandas as pd
 
 from nps_kit.errors import DataError, ParameterError, check_option
 from nps_kit.data.paths import is_dataset, resolve_path
+from nps_kit.core.hints import drop_hint, option_hint, scale_hint
 from nps_kit.data.layouts import LAYOUT_KEY, detect_layout, layout_of, read_export, score_and_notes
 from nps_kit.data.inputfiles import check_input_file, current_encoding, decode_problem, text_encoding
 from nps_kit.data.keys import (DEFAULT_CUSTOMER_ID_COLUMN, DEFAULT_ID_COLUMN, DEFAULT_WAVE_COLUMN,
@@ -177,7 +178,7 @@ def missing_score_message(columns, score: str, file: str) -> str:
     hint = (f" Columns that look like a 0-10 recommend question: {', '.join(repr(c) for c in likely)}."
             if likely else "")
     return (f"{file}: score column {score!r} not found.{hint} Pass the score column by name "
-            f"(CLI: --score-column NAME; Python: score=NAME); the file has columns: "
+            f"({option_hint('--score-column NAME', 'score=NAME')}); the file has columns: "
             f"{', '.join(repr(c) for c in names)}")
 
 
@@ -267,7 +268,7 @@ def _problem_rows(frame, score, id, wave, check_scale, file_label, first_row, qu
                 f"{file_label}: column {score!r} looks like a 1-10 scale ({'; '.join(hints)}; "
                 f"no 0 among {len(answered)} answers). NPS is defined on the 0-10 scale and a "
                 "1-10 answer cannot be converted to it; use a 0-10 question. If the scale really "
-                "is 0-10 and nobody chose 0, pass check_scale=False (CLI: --no-scale-check)."
+                f"is 0-10 and nobody chose 0, turn the check off ({scale_hint()})."
             )
 
     if id is not None:
@@ -310,6 +311,8 @@ def read_file_responses(
     wave_optional: bool = False,
     export: str = "auto",
     encoding: str | None = None,
+    date: str | None = None,
+    period: str = "month",
 ) -> LoadedResponses:
     """Read a responses file and validate its 0-10 scores.
 
@@ -363,7 +366,9 @@ def read_file_responses(
     True
     """
     check_option("errors", errors, ERROR_MODES)
-    needed = [score, id, wave, *(columns or []), *optional_columns, *id_fallbacks,
+    if date:
+        wave, wave_optional = None, True
+    needed = [score, id, wave, date, *(columns or []), *optional_columns, *id_fallbacks,
               DEFAULT_ID_COLUMN, DEFAULT_WAVE_COLUMN, DEFAULT_CUSTOMER_ID_COLUMN]
     frame = read_file(path, sheet=sheet, export=export, encoding=encoding,
                        needed=[c for c in needed if isinstance(c, str)])
@@ -372,6 +377,18 @@ def read_file_responses(
     layout_notes: tuple[str, ...] = ()
     if layout is not None:
         score, layout_notes = score_and_notes(frame, score, layout, label)
+    date_notes: tuple[str, ...] = ()
+    if date:
+        from nps_kit.core.periods import PERIOD_COLUMN, period_labels
+
+        require_columns(frame, [date], label, what="date column")
+        wave = PERIOD_COLUMN
+        while wave in frame.columns:
+            wave = f"{wave}_"
+        frame = frame.assign(**{wave: period_labels(frame[date], period).astype(object)})
+        date_notes = (f"periods: {date!r} rolled up to {period}s ({frame[wave].nunique()} "
+                      f"period(s), column {wave!r})",)
+        wave_optional = False
     keys = resolve_keys(frame.columns, label, id=id, wave=wave, id_fallbacks=id_fallbacks,
                         id_optional=id_optional, wave_optional=wave_optional)
     id, wave = keys.id, keys.wave
@@ -384,6 +401,13 @@ def read_file_responses(
     question = None if layout is None else layout.question(score)
     pos, cols, vals, reasons, parsed = _problem_rows(frame, score, id, wave, check_scale, label,
                                                      first_row, question or "")
+    if date:
+        undated = np.flatnonzero(frame[wave].isna().to_numpy())
+        pos = np.concatenate([pos, undated])
+        cols = np.concatenate([cols, np.full(len(undated), date, dtype=object)])
+        vals = np.concatenate([vals, frame[date].to_numpy(dtype=object)[undated]])
+        reasons = np.concatenate([reasons, np.full(len(undated), "date blank or not a date",
+                                                   dtype=object)])
     report = pd.DataFrame({
         "file": label, "row": pos + first_row, "column": cols,
         "value": [None if pd.isna(v) else str(v) for v in vals], "reason": reasons,
@@ -396,7 +420,7 @@ def read_file_responses(
         more = f" ... and {len(report) - _SHOWN} more" if len(report) > _SHOWN else ""
         raise DataError(
             f"{label}: {len(bad_rows)} row(s) with invalid data: {shown}{more}. Correct these rows "
-            "in the file, or drop them with a report (errors='drop'; CLI: --errors drop)."
+            f"in the file, or drop them with a report ({drop_hint()})."
         )
     keep = np.ones(len(frame), dtype=bool)
     keep[pos] = False
@@ -407,7 +431,7 @@ def read_file_responses(
     return LoadedResponses(
         data=data, report=report, file=label, score=score, rows_read=int(len(frame)),
         rows_kept=int(keep.sum()), rows_dropped=dropped, nonrespondents=nonresp,
-        id=id, wave=wave, notes=layout_notes + keys.notes + absent,
+        id=id, wave=wave, notes=layout_notes + date_notes + keys.notes + absent,
         layout="plain" if layout is None else layout.name,
         question=question,
     )

@@ -43,6 +43,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from nps_kit.core.hints import option_hint
 from nps_kit.errors import DataError, check_option
 from nps_kit.data.inputfiles import current_encoding
 from nps_kit.privacy.redact import identifier_columns
@@ -581,7 +582,7 @@ def resolve_score(frame: pd.DataFrame, score: str, layout: ExportLayout,
             raise DataError(
                 f"{file}: score column {score!r} not found: no column name or question text "
                 f"matches it.{hint} Pass the score column by id, question text or an unambiguous "
-                "part of it (CLI: --score-column TEXT; Python: score=TEXT); the columns are: "
+                f"part of it ({option_hint('--score-column TEXT', 'score=TEXT')}); the columns are: "
                 f"{_describe(layout, columns[:40])}"
             )
     if chosen in layout.derived:

@@ -142,5 +142,29 @@ def write_excel(frame, path: str | Path, sheet_name: str = "Sheet1") -> Path:
     return write_bytes(path, buffer.getvalue())
 
 
+def write_workbook(sheets, path: str | Path) -> Path:
+    """Write several DataFrames as one .xlsx file, one sheet each, formulas neutralised, atomically.
+
+    ``sheets`` maps a sheet name to a frame; names are cut to Excel's 31 characters, stripped of
+    the characters Excel refuses (``[]:*?/\\``) and kept distinct.
+    """
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as book:
+        for name, frame in sheets.items():
+            base = re.sub(r"[\[\]:*?/\\]+", " ", str(name)).strip()[:31] or "Sheet"
+            title, k = base, 2
+            while title.lower() in used:
+                suffix = f" ({k})"
+                title, k = base[:31 - len(suffix)] + suffix, k + 1
+            used.add(title.lower())
+            neutralise_formulas(frame).to_excel(book, index=False, sheet_name=title)
+    return write_bytes(path, buffer.getvalue())
+
+
 __all__ = ["FORMULA_STARTS", "OutputError", "neutralise_cell", "neutralise_formulas",
-           "write_bytes", "write_csv", "write_excel", "write_text"]
+           "write_bytes", "write_csv", "write_excel", "write_text", "write_workbook"]

@@ -664,13 +664,13 @@ class SampleSizePlan:
             ("nps_n_adjusted_wald", self.nps_n_adjusted_wald,
              f"respondents for +-{self.margin:g} NPS points (adjusted Wald, {pts})"),
             ("nps_margin_at_classic_n", self.nps_margin_at_classic_n,
-             f"NPS margin in points that classic_n respondents give ({pts})"),
+             f"NPS margin in points that the classic calculator's respondents give ({pts})"),
             ("nps_margin_at_classic_n_worst_case", self.nps_margin_at_classic_n_worst_case,
-             "NPS margin in points that classic_n respondents give (worst case)"),
+             "NPS margin in points that the classic calculator's respondents give (worst case)"),
         ]
         if self.invitations is not None:
             rows.append(("invitations", self.invitations,
-                         f"invitations for nps_n respondents at a {self.response_rate:.0%} response rate"))
+                         f"invitations for those NPS respondents at a {self.response_rate:.0%} response rate"))
         return pd.DataFrame(rows, columns=["figure", "value", "meaning"])
 
     def sentences(self) -> list[str]:

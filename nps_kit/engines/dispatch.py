@@ -58,6 +58,8 @@ def read_responses(
     wave_optional: bool = False,
     export: str = "auto",
     encoding: str | None = None,
+    date: str | None = None,
+    period: str = "month",
 ) -> LoadedResponses:
     """Read a responses file or dataset and validate its 0-10 scores.
 
@@ -78,7 +80,14 @@ def read_responses(
             path, score, id, wave, errors, columns=columns, optional_columns=optional_columns,
             check_scale=check_scale, sheet=sheet, id_fallbacks=id_fallbacks,
             id_optional=id_optional, wave_optional=wave_optional, export=export,
-            encoding=encoding)
+            encoding=encoding, date=date, period=period)
+    if date:
+        from nps_kit.errors import ParameterError
+
+        raise ParameterError(
+            f"{path} is read through DuckDB, where dates are not rolled up to periods yet: add a "
+            "period column to the source and name it as the wave column, or use `nps-kit series`, "
+            "which rolls up the dates of any source")
     from nps_kit.engines.reading import engine_note, read_source
     from nps_kit.engines.sources import open_source
 

@@ -21,6 +21,7 @@ from nps_kit.engines import counting as cnt
 from nps_kit.errors import DataError, check_option
 from nps_kit.data.keys import resolve_keys
 from nps_kit.core.columns import as_columns
+from nps_kit.core.hints import drop_hint, scale_hint
 
 from nps_kit.data.files import LoadedResponses, ResponsesRead
 from nps_kit.engines.sources import FILE, REPORT_LIMIT, ROW, Source, open_source
@@ -334,7 +335,7 @@ def _read(src: Source, score, id, wave, by, errors, check_scale, id_fallbacks, i
                 f"{label}: column {score!r} looks like a 1-10 scale ({'; '.join(hints)}; "
                 f"no 0 among {answered} answers). NPS is defined on the 0-10 scale and a "
                 "1-10 answer cannot be converted to it; use a 0-10 question. If the scale really "
-                "is 0-10 and nobody chose 0, pass check_scale=False (CLI: --no-scale-check)."
+                f"is 0-10 and nobody chose 0, turn the check off ({scale_hint()})."
             )
     drop = bad_score | dup
     n_bad_rows = int(n[drop].sum())
@@ -353,7 +354,7 @@ def _read(src: Source, score, id, wave, by, errors, check_scale, id_fallbacks, i
             where = "" if src.numbered is not None else f" ({src.engine} gives no row numbers: {src.row_numbers})"
             raise DataError(
                 f"{label}: {n_bad_rows} row(s) with invalid data{where}: {shown}{more}. Correct "
-                "these rows in the file, or drop them with a report (errors='drop'; CLI: --errors drop)."
+                f"these rows in the file, or drop them with a report ({drop_hint()})."
             )
         if n_lines > len(report):
             notes.append(f"the dropped-row report lists the first {len(report):,} of {n_lines:,} "

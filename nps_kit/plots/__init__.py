@@ -12,6 +12,21 @@ import matplotlib
 # Text in a figure comes from the data (group names, wave labels): never a formula.
 matplotlib.rcParams["text.parse_math"] = False
 
+FIGURE_WIDTH = 5.2
+"""Width of a report figure in inches (520 px at 100 dpi): on a 390 px phone it shrinks to about
+0.69 of its size, so the smallest text (:data:`MIN_FONT_POINTS`) stays at least 11 CSS px."""
+
+MIN_FONT_POINTS = 12.0
+"""Smallest font size of any text in a report figure (ticks, legends), in points."""
+
+matplotlib.rcParams.update({
+    "font.size": MIN_FONT_POINTS, "axes.titlesize": MIN_FONT_POINTS + 1,
+    "axes.labelsize": MIN_FONT_POINTS, "xtick.labelsize": MIN_FONT_POINTS,
+    "ytick.labelsize": MIN_FONT_POINTS, "legend.fontsize": MIN_FONT_POINTS,
+    "legend.title_fontsize": MIN_FONT_POINTS, "figure.titlesize": MIN_FONT_POINTS + 1,
+    "figure.dpi": 100, "savefig.dpi": 100,
+})
+
 CATEGORY_COLORS: dict[str, str] = {
     "detractor": "#d7301f",
     "passive": "#bdbdbd",

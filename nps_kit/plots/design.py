@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS
 
 _METHOD_LABELS = {"wald": "Wald", "adjusted-wald": "adjusted Wald"}
 
@@ -41,7 +41,7 @@ def margin_plot(
     ax : Axes, optional
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4))
     data = curve[curve["method"] == method]
     palette = {"worst case": CATEGORY_COLORS["detractor"], "anticipated shares": CATEGORY_COLORS["promoter"]}
     sns.lineplot(data=data, x="n", y="margin", hue="scenario", palette=palette, ax=ax)
@@ -52,11 +52,11 @@ def margin_plot(
     if target_margin is not None:
         ax.axhline(target_margin, color="#252525", linewidth=0.8, linestyle=":")
         ax.annotate(f"target +-{target_margin:g}", xy=(data["n"].max(), target_margin), ha="right",
-                    va="bottom", fontsize=8)
+                    va="bottom")
     if planned_n is not None:
         ax.axvline(planned_n, color="#252525", linewidth=1)
         ax.annotate(f"planned n = {planned_n:,}", xy=(planned_n, ax.get_ylim()[1]), xytext=(4, -12),
-                    textcoords="offset points", fontsize=8)
+                    textcoords="offset points")
     ax.set_xlabel("respondents")
     ax.set_ylabel("margin of error (+- NPS points)")
     ax.set_title(f"Margin of error against respondents ({_METHOD_LABELS.get(method, method)})")
@@ -64,7 +64,7 @@ def margin_plot(
     if target_margin is not None:
         top = min(top, 4 * target_margin)  # the first few respondents would squash the rest
     ax.set_ylim(0, top * 1.05)
-    ax.legend(title=None, fontsize=8)
+    ax.legend(title=None)
     return ax
 
 
@@ -88,7 +88,7 @@ def power_plot(
     ax : Axes, optional
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4))
     palette = {"independent": CATEGORY_COLORS["detractor"], "panel": CATEGORY_COLORS["promoter"]}
     sns.lineplot(data=curve, x="change", y="power", hue="design", palette=palette, ax=ax)
     if target_power is not None:
@@ -100,7 +100,7 @@ def power_plot(
     ax.set_ylabel("power")
     ax.set_ylim(0, 1.02)
     ax.set_title(f"Power to detect a change with {n:,} respondents per wave")
-    ax.legend(title=None, fontsize=8)
+    ax.legend(title=None)
     return ax
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.enps.report import COMPLEMENTARY_LABEL, COMPLEMENTARY_REASON, RESULT_COLUMNS
-from nps_kit.plots import CATEGORY_COLORS, SUPPRESSED_COLOR, figure_labels
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS, SUPPRESSED_COLOR, figure_labels
 
 
 def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | None = None) -> plt.Axes:
@@ -34,7 +34,7 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
     labels = (figure_labels(table[group_cols].astype(str).agg(" / ".join, axis=1))
               if group_cols else ["all"] * len(table))
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.45 * len(table) + 1.2))
     y = np.arange(len(table))[::-1]
     hidden = table["suppressed"].to_numpy(dtype=bool)
     shown = ~hidden
@@ -48,7 +48,7 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
         ax.barh(yi, 200, left=-100, height=0.7, color=SUPPRESSED_COLOR, hatch="///",
                 edgecolor="#bdbdbd", linewidth=0)
         label = COMPLEMENTARY_LABEL if reason == COMPLEMENTARY_REASON else f"suppressed: {reason}"
-        ax.text(0, yi, label, ha="center", va="center", fontsize=8,
+        ax.text(0, yi, label, ha="center", va="center",
                 color="#525252")
     ax.axvline(0, color="#252525", linewidth=0.8)
     ax.set_yticks(y, labels)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS, figure_labels
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS, figure_labels
 from nps_kit.core.scores import CATEGORIES, classify, parse_scores
 from nps_kit.core.safetext import display_text
 from nps_kit.core.smalln import MIN_ANSWERS, TOO_FEW, too_few
@@ -51,7 +51,7 @@ def score_distribution(scores: pd.Series, *, ax: plt.Axes | None = None) -> plt.
     """
     freq = score_frequencies(scores)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.5))
     sns.barplot(data=freq, x="score", y="respondents", hue="category", hue_order=list(CATEGORIES),
                 palette=CATEGORY_COLORS, dodge=False, ax=ax)
     ax.set_xlabel("score (0 = not at all likely, 10 = extremely likely)")
@@ -100,7 +100,7 @@ def nps_forest(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame | Non
         left_out = len(summary) - len(answered)
     table = _with_overall(answered, group, overall, overall_label).reset_index(drop=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.45 * len(table) + 1.4))
     y = np.arange(len(table))
     few = too_few(table["n"])
     ax.hlines(y[~few], table.loc[~few, "ci_low"], table.loc[~few, "ci_high"], color="#525252",
@@ -110,7 +110,7 @@ def nps_forest(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame | Non
     if few.any():
         ax.scatter(table.loc[few, "nps"], y[few], facecolors="none", edgecolors=colors[few], s=60,
                    zorder=3, label=f"{TOO_FEW} for an interval (n < {MIN_ANSWERS})")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, ncols=2)
     if overall is not None:
         ax.axvline(float(overall["nps"].iloc[0]), color="#737373", linestyle="--", linewidth=0.8)
     ax.axvline(0, color="#252525", linewidth=0.6)
@@ -146,7 +146,7 @@ def category_shares(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame 
     """
     table = _with_overall(summary, group, overall, overall_label)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.5 * len(table) + 1.2))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.5 * len(table) + 1.2))
     shares = table[list(_SHARE_COLUMNS)].to_numpy(dtype=float) * 100
     left = np.zeros(len(table))
     y = np.arange(len(table))
@@ -155,7 +155,7 @@ def category_shares(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame 
                 edgecolor="white")
         for yi, x0, w in zip(y, left, shares[:, j]):
             if w >= 6:
-                ax.text(x0 + w / 2, yi, f"{w:.0f}%", ha="center", va="center", fontsize=8,
+                ax.text(x0 + w / 2, yi, f"{w:.0f}%", ha="center", va="center",
                         color="white" if category != "passive" else "#252525")
         left = left + shares[:, j]
     ax.set_yticks(y, figure_labels(table[group]))

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS
 
 CLASS_COLORS: dict[str, str] = {"A": "#08519c", "B": "#4292c6", "C": "#9ecae1"}
 """Colour of each ABC class."""
 
 
-def _axes(ax, size=(7, 4)):
+def _axes(ax, size=(FIGURE_WIDTH, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=size)
     return ax
@@ -45,18 +45,18 @@ def lorenz_plot(curve: pd.DataFrame, summary: pd.DataFrame, *, ax: plt.Axes | No
     left = 0.0
     for klass, right, top in zip(summary["class"], cum_c, cum_r):
         ax.axvspan(left, right, color=CLASS_COLORS.get(str(klass), "#dddddd"), alpha=0.25, linewidth=0)
-        ax.text((left + right) / 2, 4, str(klass), ha="center", va="bottom", fontsize=11, weight="bold")
+        ax.text((left + right) / 2, 4, str(klass), ha="center", va="bottom", weight="bold")
         if right < 100:
             ax.axvline(right, color="#525252", linewidth=0.8)
             ax.annotate(f"{right:.0f} % of customers\n{top:.0f} % of revenue", (right, top),
-                        xytext=(6, -28), textcoords="offset points", fontsize=8)
+                        xytext=(6, -28), textcoords="offset points")
         left = right
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 102)
     ax.set_xlabel("customers, cumulative % (highest revenue first)")
     ax.set_ylabel("revenue, cumulative %")
     ax.set_title("Revenue concentration and ABC classes")
-    ax.legend(loc="center right", fontsize=8)
+    ax.legend(loc="center right")
     return ax
 
 
@@ -93,7 +93,7 @@ def nps_by_class_plot(table: pd.DataFrame, weighted: pd.DataFrame | None = None,
     ax.set_xlim(-0.6, len(table) - 0.4)
     ax.set_ylabel("NPS (points)")
     ax.set_title("NPS by revenue class")
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax
 
 
@@ -121,12 +121,12 @@ def revenue_at_risk_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> 
         ax.errorbar(pos + offset, mid, yerr=err, fmt="none", color="#252525", capsize=3)
         for x, m, share in zip(pos + offset, mid, rows["projected_share"]):
             if np.isfinite(m):
-                ax.text(x, m / 2, f"{share:.0%}", ha="center", va="center", fontsize=8,
+                ax.text(x, m / 2, f"{share:.0%}", ha="center", va="center",
                         color="white", weight="bold")
     ax.set_xticks(pos, classes)
     ax.set_ylabel(f"projected annual revenue{unit}")
     ax.set_title("Revenue at risk and good revenue by class (share of class revenue on bars)")
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax
 
 
@@ -153,7 +153,7 @@ def response_rate_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> pl
         if low:
             bar.set_hatch("//")
             bar.set_edgecolor(CATEGORY_COLORS["detractor"])
-        ax.text(bar.get_x() + bar.get_width() / 2, r, f"{r:.1f} %", ha="center", va="bottom", fontsize=8)
+        ax.text(bar.get_x() + bar.get_width() / 2, r, f"{r:.1f} %", ha="center", va="bottom")
     ax.set_ylabel("respondents / customers (%)")
     ax.set_title("Response rate by class (hatched: far below the others)")
     sns.despine(ax=ax)

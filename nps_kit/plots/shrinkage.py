@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS, figure_labels
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS, figure_labels
 from nps_kit.core.columns import as_columns
 
 
@@ -36,7 +36,7 @@ def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes
     labels = [f"{g}  (n = {n})" for g, n in
               zip(figure_labels(t[by_list].astype(str).agg(" / ".join, axis=1)), t["n"])]
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, max(2.5, 0.38 * len(t) + 1)))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, max(2.5, 0.38 * len(t) + 1)))
     y = np.arange(len(t))
     ax.hlines(y, t["shrunk_low"], t["shrunk_high"], color="#4d4d4d", lw=1.5, label="interval")
     for yi, raw, shrunk in zip(y, t["nps"], t["nps_shrunk"]):
@@ -52,7 +52,7 @@ def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes
     ax.set_xlim(-105, 105)
     ax.set_xlabel("NPS (points)")
     ax.set_title("Raw and shrunk NPS per group (small groups move most)")
-    ax.legend(frameon=False, loc="lower right", fontsize="small")
+    ax.legend(frameon=False, loc="lower right")
     sns.despine(ax=ax)
     return ax
 

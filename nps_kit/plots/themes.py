@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
-from nps_kit.plots import CATEGORY_COLORS, figure_labels
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS, figure_labels
 
 _CATEGORIES = ("detractor", "passive", "promoter")
 
@@ -38,7 +38,7 @@ def theme_share_plot(freq: pd.DataFrame, *, hue: str | None = "category",
         data[hue] = data[hue].astype(str).map(dict(zip(levels_all, figure_labels(levels_all))))
     themes = list(dict.fromkeys(data["theme"]))
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 0.45 * len(themes) * (1 if hue is None else 1.6) + 1.2))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.45 * len(themes) * (1 if hue is None else 1.6) + 1.2))
     data["share_pct"] = 100 * data["share"]
     if hue is None:
         levels = [None]
@@ -86,7 +86,7 @@ def theme_lift_plot(lift: pd.DataFrame, *, alpha: float = 0.05,
     """
     data = lift.copy()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.45 * len(data) + 1.2))
     finite = np.isfinite(data["lift"].to_numpy(dtype=float)) & (data["lift"] > 0)
     left_out = data.loc[~finite, "theme"].tolist()
     data = data[finite].iloc[::-1]
@@ -111,7 +111,7 @@ def theme_lift_plot(lift: pd.DataFrame, *, alpha: float = 0.05,
     title = f"coloured: adjusted p < {alpha:g}; bars: unadjusted intervals"
     if left_out:
         title += f"; not drawn (no lift or only detractors): {', '.join(left_out)}"
-    ax.set_title(title, fontsize=9, loc="left")
+    ax.set_title(title, loc="left")
     sns.despine(ax=ax)
     return ax
 
@@ -130,14 +130,14 @@ def theme_change_plot(changes: pd.DataFrame, wave: str | None = None, *,
     """
     if changes.empty:
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 1.5))
+            _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 1.5))
         ax.text(0.5, 0.5, "only one wave: no change to show", ha="center", va="center")
         ax.set_axis_off()
         return ax
     wave = changes["wave"].iloc[-1] if wave is None else wave
     data = changes[changes["wave"] == wave].iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.45 * len(data) + 1.2))
     y = np.arange(len(data))
     colour_of = {"grew": CATEGORY_COLORS["detractor"], "shrank": CATEGORY_COLORS["promoter"],
                  "no clear change": "#737373"}
@@ -150,9 +150,9 @@ def theme_change_plot(changes: pd.DataFrame, wave: str | None = None, *,
     prev = data["previous_wave"].iloc[0] if len(data) else ""
     ax.set_xlabel(f"change in share, {prev} to {wave} (percentage points)")
     if ax.get_legend() is not None:
-        ax.legend(title=None, frameon=False, loc="best", fontsize=8)
+        ax.legend(title=None, frameon=False, loc="best")
     ax.set_title("direction from p-values adjusted across themes; bars: unadjusted intervals",
-                 fontsize=9, loc="left")
+                 loc="left")
     sns.despine(ax=ax)
     return ax
 

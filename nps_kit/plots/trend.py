@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS, figure_labels
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS, figure_labels
 
 
 def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
@@ -23,7 +23,7 @@ def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
     t = chart.table
     x = np.arange(len(t))
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(6.0, 0.55 * len(t) + 2), 3.8))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.2))
     ax.fill_between(x, t["lcl"], t["ucl"], step="mid", color="#f0f0f0", label=f"{chart.sigma:g}-sigma limits")
     ax.step(x, t["ucl"], where="mid", color="#bdbdbd", lw=1)
     ax.step(x, t["lcl"], where="mid", color="#bdbdbd", lw=1)
@@ -38,7 +38,7 @@ def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
     ax.set_xticks(x, figure_labels(t[chart.wave].astype(str)), rotation=45 if len(t) > 8 else 0, ha="right" if len(t) > 8 else "center")
     ax.set_ylabel("NPS (points)")
     ax.set_title("NPS control chart: signal or noise?")
-    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the chart, never over a point
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)  # under the chart, never over a point
     sns.despine(ax=ax)
     return ax
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS, category_palette, figure_labels
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS, category_palette, figure_labels
 
 
 def _bars_with_intervals(table: pd.DataFrame, value: str, low: str, high: str, ax: plt.Axes) -> None:
@@ -25,7 +25,7 @@ def _bars_with_intervals(table: pd.DataFrame, value: str, low: str, high: str, a
     ax.errorbar(x, v, yerr=err, fmt="none", ecolor="#252525", capsize=5, linewidth=1.2)
     for xi, n in zip(x, table["n"]):
         ax.annotate(f"n = {int(n)}", xy=(xi, 0), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8, color="white")
+                    ha="center", va="bottom", color="white")
     ax.set_xlabel("")
 
 
@@ -40,19 +40,19 @@ def category_outcomes_plot(table: pd.DataFrame, axes: tuple[plt.Axes, plt.Axes] 
     axes : pair of Axes, optional
     """
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(10, 4))
+        _, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7))
     ax1, ax2 = axes
     _bars_with_intervals(table, "mean_ltv", "ltv_ci_low", "ltv_ci_high", ax1)
     method = str(table["ltv_interval"].iloc[0]) if "ltv_interval" in table else "t"
     conf = float(table["confidence"].iloc[0]) if "confidence" in table else 0.95
     ax1.set_ylabel("mean LTV")
-    ax1.set_title(f"Mean LTV by category ({conf:.0%} {method} interval)", fontsize=10)
+    ax1.set_title(f"Mean LTV by category ({conf:.0%} {method} interval)")
     if "churn_rate" in table:
         t = table.assign(churn_rate=100 * table["churn_rate"], churn_ci_low=100 * table["churn_ci_low"],
                          churn_ci_high=100 * table["churn_ci_high"])
         _bars_with_intervals(t, "churn_rate", "churn_ci_low", "churn_ci_high", ax2)
         ax2.set_ylabel("churn rate (%)")
-        ax2.set_title(f"Churn by category ({conf:.0%} Wilson interval)", fontsize=10)
+        ax2.set_title(f"Churn by category ({conf:.0%} Wilson interval)")
     return ax1, ax2
 
 
@@ -60,14 +60,14 @@ def ltv_distribution_plot(data: pd.DataFrame, ltv: str = "ltv", category: str = 
                           ax: plt.Axes | None = None) -> plt.Axes:
     """Box plots of LTV by category on a log axis (LTV is skewed: means hide the spread)."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4))
     d = data.loc[pd.to_numeric(data[ltv], errors="coerce") > 0]
     sns.boxplot(data=d, x=category, y=ltv, hue=category, palette=CATEGORY_COLORS,
                 order=list(CATEGORY_COLORS), legend=False, saturation=1, ax=ax)
     ax.set_yscale("log")
     ax.set_xlabel("")
     ax.set_ylabel(f"{ltv} (log scale)")
-    ax.set_title("LTV by category", fontsize=10)
+    ax.set_title("LTV by category")
     return ax
 
 
@@ -79,7 +79,7 @@ def estimates_plot(summary: pd.DataFrame, terms: list[str] | None = None,
     difference, 1 for a ratio or odds ratio).
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 2.5))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 2.5))
     t = summary.loc[summary["term"] != "Intercept"]
     if terms is None:
         t = t.loc[t["term"].str.startswith("category[") | (t["scale"].isin(["odds ratio"])
@@ -112,7 +112,7 @@ def nps_outcome_plot(result, hue: str | None = "segment", ax: plt.Axes | None = 
         Column of the points to colour by (ignored when absent).
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4))
     pts = result.points
     hue = hue if hue is not None and hue in pts.columns else None
     sns.scatterplot(data=pts, x=result.x, y=result.y, hue=hue, s=60, ax=ax)
@@ -126,7 +126,7 @@ def nps_outcome_plot(result, hue: str | None = "segment", ax: plt.Axes | None = 
                 label="least-squares line")
     ci = (f"[{result.low:.2f}, {result.high:.2f}]" if np.isfinite(result.low) else "no interval")
     ax.set_title(f"{result.kind.capitalize()} r = {result.r:.2f}, {result.confidence:.0%} CI {ci}, "
-                 f"{result.n_points} points", fontsize=10)
+                 f"{result.n_points} points")
     within = getattr(result, "within", None)
     ax.set_xlabel("NPS (points)" if not within else f"NPS minus its {within} mean (points)")
     ax.set_ylabel(result.outcome_name if not within else f"{result.outcome_name} minus its {within} mean")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from nps_kit.plots import CATEGORY_COLORS, figure_labels
+from nps_kit.plots import FIGURE_WIDTH, CATEGORY_COLORS, figure_labels
 from nps_kit.core.columns import as_columns
 
 _INK = "#252525"
@@ -46,7 +46,7 @@ def trend_plot(
     ax : Axes, optional
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4))
     x_all, labels = _wave_positions(table[wave])
     groups = [(None, table)] if by is None else list(table.groupby(by, sort=True, observed=True))
     palette = [_INK] if by is None else sns.color_palette("colorblind", len(groups))
@@ -57,7 +57,7 @@ def trend_plot(
         if by is None:
             for xi, yi in zip(x, grp["nps"]):
                 ax.annotate(f"{yi:.0f}", (xi, yi), xytext=(0, 7), textcoords="offset points",
-                            ha="center", fontsize=8)
+                            ha="center")
     ax.axhline(0, color="#969696", linewidth=0.6)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_xlabel("wave")
@@ -66,7 +66,7 @@ def trend_plot(
     band = f"{level:.0%} interval" if level is not None else "interval"
     ax.set_title(f"NPS by wave (band: {band})")
     if by is not None:
-        ax.legend(title=by, fontsize=8)
+        ax.legend(title=by)
     return ax
 
 
@@ -79,7 +79,7 @@ def shares_plot(table: pd.DataFrame, wave: str = "wave", *, ax: plt.Axes | None 
         From :func:`nps_kit.waves.changes.wave_table` (one row per wave).
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4))
     x, labels = _wave_positions(table[wave])
     bottom = np.zeros(len(table))
     for cat, col in (("detractor", "detractor_share"), ("passive", "passive_share"),
@@ -88,17 +88,17 @@ def shares_plot(table: pd.DataFrame, wave: str = "wave", *, ax: plt.Axes | None 
         ax.bar(x, share, bottom=bottom, color=CATEGORY_COLORS[cat], label=f"{cat}s", width=0.7)
         for xi, b, s in zip(x, bottom, share):
             if s >= 6:
-                ax.text(xi, b + s / 2, f"{s:.0f}%", ha="center", va="center", fontsize=8,
+                ax.text(xi, b + s / 2, f"{s:.0f}%", ha="center", va="center",
                         color="white" if cat != "passive" else _INK)
         bottom += share
     for xi, v, n in zip(x, table["nps"], table["n"]):
-        ax.text(xi, 101, f"NPS {v:.0f}\nn = {n}", ha="center", va="bottom", fontsize=8)
+        ax.text(xi, 101, f"NPS {v:.0f}\nn = {n}", ha="center", va="bottom")
     ax.set_xticks(range(len(labels)), labels)
     ax.set_ylim(0, 118)
     ax.set_ylabel("share of respondents (%)")
     ax.set_xlabel("wave")
     ax.set_title("Detractors, passives and promoters by wave")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False, ncols=3)
     return ax
 
 
@@ -159,7 +159,7 @@ def standardized_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
         From :func:`nps_kit.waves.channels.standardized_nps`.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4))
     x, labels = _wave_positions(table["wave"])
     std = table["nps_standardized"].to_numpy(dtype=float)
     err = np.vstack([std - table["ci_low"].to_numpy(dtype=float),
@@ -170,12 +170,12 @@ def standardized_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
     for xi, missing in zip(x, table["missing_channels"]):
         if missing:
             ax.annotate(f"no {missing}:\nnot standardisable", (xi, table["nps"].iloc[xi]),
-                        xytext=(0, -28), textcoords="offset points", ha="center", fontsize=7)
+                        xytext=(0, -28), textcoords="offset points", ha="center")
     ax.set_xticks(range(len(labels)), labels)
     ax.set_xlabel("wave")
     ax.set_ylabel("NPS (points)")
     ax.set_title("Observed and channel-standardised NPS")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     return ax
 
 

@@ -18,6 +18,8 @@ RESULT_MIMETYPE = "application/vnd.nps-kit.result+json"
 """MIME type of the display outputs that carry recorded results."""
 
 PRIVATE_MIMETYPE = "application/vnd.nps-kit.private+json"
+TABLE_MIMETYPE = "application/vnd.nps-kit.table+json"
+"""A reader table's cells as shown (caption, columns, rows of text), for the report's workbook."""
 """MIME type of the display outputs that list values the HTML report must not show."""
 
 
@@ -102,6 +104,52 @@ def results_from_notebook(nb: Any) -> dict[str, Any]:
     return results
 
 
+def tables_from_notebook(nb: Any) -> dict[str, Any]:
+    """The reader tables shown in an executed notebook, as sheet name -> DataFrame, in page order.
+
+    A sheet is named after the section heading it appears under (the ``<h2>`` of
+    :meth:`nps_kit.reports.page.Page.section`), or its caption; a second table in a section gets
+    `` (2)``. The cells are the text the page shows.
+    """
+    import re
+
+    import pandas as pd
+
+    heading = "Report"
+    sheets: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            page = data.get("text/html")
+            page = "".join(page) if isinstance(page, list) else page
+            if isinstance(page, str) and TABLE_MIMETYPE not in data:
+                found = re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
+                if found:
+                    import html as _html
+
+                    heading = _html.unescape(re.sub(r"<[^>]+>", "", found[-1])).strip() or heading
+            if TABLE_MIMETYPE in data:
+                payload = data[TABLE_MIMETYPE]
+                if isinstance(payload, str):
+                    payload = json.loads(payload)
+                name = payload.get("caption") or heading
+                base, k = name, 2
+                while name in sheets:
+                    name, k = f"{base} ({k})", k + 1
+                frame = pd.DataFrame(payload.get("rows", []), columns=payload.get("columns"))
+                sheets[name] = frame.apply(_numbers_where_all_numbers)
+    return sheets
+
+
+def _numbers_where_all_numbers(column):
+    """A column of shown text as numbers when every cell is a plain number (``1,043``, ``-4.5``)."""
+    import pandas as pd
+
+    text = column.astype(str).str.replace(",", "", regex=False).str.strip()
+    numbers = pd.to_numeric(text, errors="coerce")
+    return numbers if len(column) and numbers.notna().all() else column
+
+
 def recorded_results(notebook_path: str | PathLike[str]) -> dict[str, Any]:
     """Return the results recorded with :func:`record` in an executed notebook.
 
@@ -123,5 +171,5 @@ def recorded_results(notebook_path: str | PathLike[str]) -> dict[str, Any]:
 
 __all__ = [
     "keep_private", "private_from_notebook", "PRIVATE_MIMETYPE", "record", "recorded_results",
-    "RESULT_MIMETYPE", "results_from_notebook",
+    "RESULT_MIMETYPE", "results_from_notebook", "TABLE_MIMETYPE", "tables_from_notebook",
 ]

@@ -104,16 +104,20 @@ def load_report_data(
     ReportData
     """
     wanted = [g for g in groups if g]
-    if date:
-        return _load_by_period(source, score, id=id, groups=wanted, engine=engine,
-                               errors=errors, date=date, period=period)
-    used, why = choose_engine(source, engine)
+    if date and engine == "duckdb":
+        from nps_kit.errors import ParameterError
+
+        raise ParameterError("a date column rolled up to periods is read with pandas (the "
+                             "roll-up needs the rows): use engine 'auto' or 'pandas', or give a "
+                             "wave column instead of the date column")
+    used, why = ("pandas", "dates are rolled up by pandas") if date else choose_engine(source, engine)
     if used == "pandas":
         from nps_kit.engines.dispatch import read_responses
         from nps_kit.privacy.redact import identifier_values
 
         loaded = read_responses(source, score=score, id=id, wave=wave, errors=errors,
-                                optional_columns=wanted, id_optional=True, wave_optional=True)
+                                optional_columns=wanted, id_optional=True, wave_optional=True,
+                                date=date, period=period)
         present = tuple(g for g in wanted if g in loaded.data.columns)
         private = identifier_values(loaded.data)
         if loaded.id:
@@ -139,38 +143,6 @@ def load_report_data(
     return ReportData(table=loaded.counts, score=None, wave=loaded.wave, id=loaded.id,
                       groups=present, summary=summary, notes=tuple(notes), private=[],
                       engine="duckdb", provenance=loaded.provenance.as_dict())
-
-
-def _load_by_period(source, score, *, id, groups, engine, errors, date, period) -> ReportData:
-    from nps_kit.core.periods import add_period_column
-    from nps_kit.engines.dispatch import read_responses
-    from nps_kit.errors import ParameterError
-    from nps_kit.privacy.redact import identifier_values
-
-    if engine == "duckdb":
-        raise ParameterError("a date column rolled up to periods is read with pandas (the "
-                             "roll-up needs the rows): use engine 'auto' or 'pandas', or give a "
-                             "wave column instead of the date column")
-    loaded = read_responses(source, score=score, id=id, wave=None, errors=errors,
-                            optional_columns=[*groups, date], id_optional=True, wave_optional=True)
-    rolled = add_period_column(loaded.data, date, period, file=str(source), errors=errors)
-    present = tuple(g for g in groups if g in loaded.data.columns and g != date)
-    private = identifier_values(rolled.data)
-    if loaded.id:
-        private += sorted(set(rolled.data[loaded.id].dropna().astype(str)))
-    summary = loaded.summary.copy()
-    notes = [*loaded.notes, *_dropped_note(loaded),
-             f"periods: {date!r} rolled up to {period}s ({rolled.data[rolled.column].nunique()} "
-             "period(s))"]
-    if len(rolled.dropped):
-        summary["rows_kept"] = summary["rows_kept"] - len(rolled.dropped)
-        summary["rows_dropped"] = summary["rows_dropped"] + len(rolled.dropped)
-        rows = ", ".join(str(r) for r in rolled.dropped["row"][:5])
-        notes.append(f"dropped {len(rolled.dropped)} row(s) without a readable date in {date!r} "
-                     f"(rows {rows}{' ...' if len(rolled.dropped) > 5 else ''})")
-    return ReportData(table=rolled.data, score=loaded.score, wave=rolled.column, id=loaded.id,
-                      groups=present, summary=summary, notes=tuple(notes), private=private,
-                      engine="pandas")
 
 
 def _dropped_note(loaded) -> tuple[str, ...]:

@@ -72,6 +72,7 @@ class RunResult:
     results: dict[str, Any] = field(repr=False)
     provenance: dict[str, Any] = field(repr=False)
     timing: dict[str, Any] = field(repr=False)
+    workbook: Path | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -83,9 +84,11 @@ class RunResult:
         return self.summary.to_html(index=False)
 
 
-def report_json(results: dict, provenance: dict, timing: dict) -> str:
+def report_json(results: dict, provenance: dict, timing: dict, outputs: dict | None = None) -> str:
     """The text of ``TEMPLATE.json``: sorted keys, two-space indent, strict JSON, final newline."""
     payload = {"results": results, "provenance": provenance, "timing": timing}
+    if outputs is not None:
+        payload["outputs"] = outputs
     return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -157,12 +160,83 @@ def _execute(template: Template, parameters: dict[str, Any], target: Path, cwd: 
     logging.getLogger("papermill").setLevel(logging.ERROR)
     # Templates written without cell ids are valid nbformat 4; nbformat's nag is not for users.
     warnings.filterwarnings("ignore", message="Cell is missing an id field")
-    with open(target.parent / "kernel.log", "wb") as log:
-        pm.execute_notebook(
-            str(template.path), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
-            engine_name=_engine_name(), kernel_log=log, cwd=str(cwd), progress_bar=False,
-            log_output=False, request_save_on_cell_execute=False,
-        )
+    from nps_kit.core.hints import CONTEXT_VARIABLE, PARAMETERS_VARIABLE, TEMPLATE_CONTEXT
+
+    saved = {k: os.environ.get(k) for k in (CONTEXT_VARIABLE, PARAMETERS_VARIABLE)}
+    os.environ[CONTEXT_VARIABLE] = TEMPLATE_CONTEXT  # messages name template parameters
+    os.environ[PARAMETERS_VARIABLE] = ",".join(template.parameter_names)
+    try:
+        with open(target.parent / "kernel.log", "wb") as log:
+            pm.execute_notebook(
+                str(template.path), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
+                engine_name=_engine_name(), kernel_log=log, cwd=str(cwd), progress_bar=False,
+                log_output=False, request_save_on_cell_execute=False,
+            )
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+CHECK_COLUMNS_BYTES = 50_000_000
+"""Input files up to this size are read before the kernel starts, to check column parameters."""
+
+
+def check_input_columns(template: Template, parameters: dict[str, Any], given: set[str] | frozenset[str],
+                        cwd: Path | None = None) -> None:
+    """Refuse, before a kernel starts, a column parameter the user set that no input file has.
+
+    Only parameters the user gave (``given``) and that end in ``_column`` or ``_columns`` are
+    checked, against the columns of every ``*_file`` input that is a plain CSV, Excel or Parquet
+    file up to :data:`CHECK_COLUMNS_BYTES` (a survey-tool export, whose score column may be
+    named by its question text, and datasets are left to the template).
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, the value, the files and their columns, and how to set it.
+    """
+    from nps_kit.data.files import read_file
+    from nps_kit.data.layouts import LAYOUT_KEY
+    from nps_kit.data.paths import is_dataset, resolve_path
+
+    score_in_responses = "responses_file" in parameters  # the score is always needed there
+    wanted = {k: v for k, v in parameters.items()
+              if (k in given or (k == "score_column" and score_in_responses)) and
+              (k.endswith("_column") or k.endswith("_columns")) and v}
+    if not wanted:
+        return
+    files = {}
+    for key, value in parameters.items():
+        if not key.endswith("_file") or not value or not isinstance(value, str) or is_dataset(value):
+            continue
+        try:
+            path = resolve_path(value) if value.startswith("demo:") or cwd is None \
+                else (Path(cwd) / value if not Path(value).is_absolute() else Path(value))
+            if not path.is_file() or path.stat().st_size > CHECK_COLUMNS_BYTES:
+                continue
+            frame = read_file(str(path))
+        except Exception:  # the template reports unreadable files in its own words
+            continue
+        layout = frame.attrs.get(LAYOUT_KEY)
+        if layout is not None and getattr(layout, "name", "plain") != "plain":
+            continue
+        files[value] = [str(c) for c in frame.columns]
+    if not files:
+        return
+    known = set().union(*files.values())
+    for key, value in wanted.items():
+        names = value if isinstance(value, (list, tuple)) else [value]
+        missing = [str(v) for v in names if str(v) not in known]
+        if missing:
+            listing = "; ".join(f"{f}: {', '.join(repr(c) for c in cols[:30])}"
+                                for f, cols in files.items())
+            raise ParameterError(
+                f"template {template.name!r}: parameter {key} = {value!r} names no column of the "
+                f"input ({', '.join(repr(m) for m in missing)} not found). The columns are: "
+                f"{listing}. Set it with -p {key} NAME; nothing was run.")
 
 
 def run_template(
@@ -210,7 +284,9 @@ def run_template(
 
     from nps_kit.reports.html import notebook_to_html
     from nps_kit.reports.provenance import provenance as make_provenance
-    from nps_kit.reports.record import private_from_notebook, results_from_notebook
+    from nps_kit.data.writer import write_workbook
+    from nps_kit.reports.record import (private_from_notebook, results_from_notebook,
+                                        tables_from_notebook)
 
     tpl = template if isinstance(template, Template) else find_template(template)
     given = dict(parameters or {})
@@ -220,6 +296,7 @@ def run_template(
     effective = check_parameters(tpl, given, from_text=text_parameters)
     _check_output_names(effective)
     cwd = Path(cwd or os.getcwd())
+    check_input_columns(tpl, effective, set(given), cwd)
     prov = make_provenance(tpl, effective)  # hashes inputs; fails early on a missing file
 
     outdir = Path(outdir)
@@ -273,10 +350,15 @@ def run_template(
                 write_text(failed_path, _notebook_text(nb, failed_path))
                 raise
         timing = {"started": started, "finished": finished, "seconds": round(seconds, 3)}
-        report = report_json(results, prov, timing)
+        sheets = tables_from_notebook(nb)
+        outputs = {"notebook": f"{name}.ipynb", "html": f"{name}.html" if html else None,
+                   "workbook": f"{name}.xlsx" if sheets else None, "sheets": list(sheets)}
+        report = report_json(results, prov, timing, outputs)
         write_text(final_notebook, _notebook_text(nb, final_notebook))
         if html:
             write_text(outdir / f"{name}.html", page)
+        if sheets:
+            write_workbook(sheets, outdir / f"{name}.xlsx")
         write_text(outdir / f"{name}.json", report)
         if failed_path.exists():
             failed_path.unlink()  # a stale failure from an earlier run no longer applies
@@ -286,6 +368,7 @@ def run_template(
         template=name,
         notebook=outdir / f"{name}.ipynb",
         html=outdir / f"{name}.html" if html else None,
+        workbook=outdir / f"{name}.xlsx" if sheets else None,
         json=outdir / f"{name}.json",
         results=results,
         provenance=prov,
@@ -414,6 +497,6 @@ def load_parameter_file(path: str | Path) -> dict[str, Any]:
 
 
 __all__ = [
-    "KERNEL_NAME", "load_parameter_file", "OUTPUT_DIR_PARAMETER", "output_path", "OUTPUT_SUFFIX",
+    "CHECK_COLUMNS_BYTES", "check_input_columns", "KERNEL_NAME", "load_parameter_file", "OUTPUT_DIR_PARAMETER", "output_path", "OUTPUT_SUFFIX",
     "remove_stale_work_folders", "report_json", "run_template", "RunResult", "TemplateRunError",
 ]

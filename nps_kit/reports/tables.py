@@ -66,7 +66,7 @@ from nps_kit.core.safetext import LABEL_CHARS, display_text
 from nps_kit.core.smalln import MIN_ANSWERS, TOO_FEW, too_few
 from nps_kit.core.formatting import p_value_text
 
-__all__ = ["show", "note", "sentences", "warning_notes", "ReaderTable", "Note", "Notes",
+__all__ = ["use_currency", "show", "note", "sentences", "warning_notes", "ReaderTable", "Note", "Notes",
            "Sentences", "FORMATS", "KINDS", "LEVELS", "DASH", "format_value", "column_format", "column_label"]
 
 MAX_TEXT_CHARS = 2_000
@@ -365,8 +365,10 @@ class ReaderTable:
         head = "".join(f'<th scope="col" class="{k}">{e(str(c))}</th>'
                        for k, c in zip(classes, self.frame.columns))
         parts.append(f"<thead><tr>{head}</tr></thead><tbody>")
+        labels = [e(str(c)) for c in self.frame.columns]
         for row in self.frame.itertuples(index=False, name=None):
-            cells = "".join(f'<td class="{k}">{e(v)}</td>' for k, v in zip(classes, row))
+            cells = "".join(f'<td class="{k}" data-label="{h}">{e(v)}</td>'
+                            for k, h, v in zip(classes, labels, row))
             parts.append(f"<tr>{cells}</tr>")
         if not len(self.frame):
             parts.append(f'<tr><td class="nkt-text" colspan="{max(len(self.frame.columns), 1)}">'
@@ -379,6 +381,15 @@ class ReaderTable:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """HTML for the page, plus the cells as text for the report's workbook."""
+        from nps_kit.reports.record import TABLE_MIMETYPE
+
+        cells = {"caption": self.caption, "columns": [str(c) for c in self.frame.columns],
+                 "rows": [[str(v) for v in row] for row in
+                          self.frame.itertuples(index=False, name=None)]}
+        return {"text/html": self.to_html(), "text/plain": str(self), TABLE_MIMETYPE: cells}
 
     def __str__(self) -> str:
         lines = []
@@ -417,8 +428,30 @@ _STYLE = (
     ".nkt-note{border-left:4px solid #c77d00;background:#fff6e5;padding:0.5em 0.8em;"
     "margin:0.5em 0;max-width:60em;overflow-wrap:anywhere}"
     ".nkt-note.nkt-info{border-left-color:#2f6db5;background:#eef4fb}"
+    # phones: each row a card, each cell a line "label ... value", so no figure is off-screen
+    "@media (max-width:600px){"
+    ".nkt table.nkt-table thead{display:none}"
+    ".nkt table.nkt-table,.nkt table.nkt-table tbody{display:block;width:100%}"
+    ".nkt table.nkt-table tr{display:block;border-bottom:2px solid #999;padding:0.3em 0}"
+    ".nkt table.nkt-table td{display:flex;justify-content:space-between;gap:1em;border:none;"
+    "white-space:normal;text-align:right;min-width:0;max-width:none;padding:0.1em 0.3em}"
+    ".nkt table.nkt-table td::before{content:attr(data-label);font-weight:600;text-align:left;"
+    "flex:0 1 auto}"
+    ".nkt table.nkt-table td.nkt-label:first-child{font-weight:700}}"
     "</style>"
 )
+
+
+_CURRENCY: list[str] = [""]
+
+
+def use_currency(code: str) -> None:
+    """State the currency of every money column shown from now on in this report (``EUR``).
+
+    A report template calls it once with its ``currency`` parameter; each table with a money
+    column then says "Amounts in: EUR" above it. Empty: no currency stated.
+    """
+    _CURRENCY[0] = str(code or "").strip()
 
 
 def _interval_pairs(columns: list[str]) -> list[tuple[str, str, str]]:
@@ -579,6 +612,9 @@ def show(
         if fmt == "text":
             longest = max((len(v) for v in cells), default=0)
             (label_labels if longest <= LABEL_WIDTH else text_labels).append(label)
+    if _CURRENCY[0] and any((formats.get(c) or column_format(c, data[c], kind)) == "money"
+                            for c in columns):
+        stated.append(("Amounts in", display_text(_CURRENCY[0], "plain", 12)))
     out = pd.DataFrame(shown, columns=list(shown), dtype=object)
     footnotes = [f"{DASH} {missing}" if missing else _MISSING_TEXT] if any_missing else []
     footnotes += [str(n) for n in notes]

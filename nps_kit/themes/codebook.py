@@ -58,7 +58,8 @@ from nps_kit.errors import DataError, check_option
 ACCENT_MODES: tuple[str, ...] = ("fold", "keep")
 """Values of a codebook's ``accents`` setting."""
 
-STARTER_CODEBOOKS: tuple[str, ...] = ("customer", "enps")
+STARTER_CODEBOOKS: tuple[str, ...] = ("customer", "enps", "customer-de", "customer-fr",
+                                       "customer-es", "customer-it", "customer-pt", "customer-nl")
 """Codebooks shipped with nps-kit; load with ``load_codebook("starter:customer")``."""
 
 STARTER_PREFIX = "starter:"

@@ -25,6 +25,9 @@ matplotlib.rcParams.update({
     "ytick.labelsize": MIN_FONT_POINTS, "legend.fontsize": MIN_FONT_POINTS,
     "legend.title_fontsize": MIN_FONT_POINTS, "figure.titlesize": MIN_FONT_POINTS + 1,
     "figure.dpi": 100, "savefig.dpi": 100,
+    # labels and legends are laid out inside the figure's width, so a long group name or a
+    # legend under the axes does not widen the picture (and shrink its text on a phone)
+    "figure.constrained_layout.use": True,
 })
 
 CATEGORY_COLORS: dict[str, str] = {

@@ -57,9 +57,9 @@ def margin_plot(
         ax.axvline(planned_n, color="#252525", linewidth=1)
         ax.annotate(f"planned n = {planned_n:,}", xy=(planned_n, ax.get_ylim()[1]), xytext=(4, -12),
                     textcoords="offset points")
-    ax.set_xlabel("respondents")
-    ax.set_ylabel("margin of error (+- NPS points)")
-    ax.set_title(f"Margin of error against respondents ({_METHOD_LABELS.get(method, method)})")
+    ax.set_xlabel("respondents", wrap=True)
+    ax.set_ylabel("margin of error (+- NPS points)", wrap=True)
+    ax.set_title(f"Margin of error against respondents ({_METHOD_LABELS.get(method, method)})", wrap=True)
     top = data["margin"].max()
     if target_margin is not None:
         top = min(top, 4 * target_margin)  # the first few respondents would squash the rest
@@ -96,10 +96,10 @@ def power_plot(
     if target_change is not None:
         ax.axvline(target_change, color="#252525", linewidth=1)
     n = int(curve["n"].iloc[0]) if len(curve) else 0
-    ax.set_xlabel("change between waves (NPS points)")
-    ax.set_ylabel("power")
+    ax.set_xlabel("change between waves (NPS points)", wrap=True)
+    ax.set_ylabel("power", wrap=True)
     ax.set_ylim(0, 1.02)
-    ax.set_title(f"Power to detect a change with {n:,} respondents per wave")
+    ax.set_title(f"Power to detect a change with {n:,} respondents per wave", wrap=True)
     ax.legend(title=None)
     return ax
 

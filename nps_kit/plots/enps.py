@@ -53,9 +53,9 @@ def enps_plot(table: pd.DataFrame, *, title: str | None = None, ax: plt.Axes | N
     ax.axvline(0, color="#252525", linewidth=0.8)
     ax.set_yticks(y, labels)
     ax.set_xlim(-100, 100)
-    ax.set_xlabel("eNPS (points) with interval")
+    ax.set_xlabel("eNPS (points) with interval", wrap=True)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, wrap=True)
     return ax
 
 

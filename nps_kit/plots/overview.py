@@ -54,9 +54,9 @@ def score_distribution(scores: pd.Series, *, ax: plt.Axes | None = None) -> plt.
         _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.5))
     sns.barplot(data=freq, x="score", y="respondents", hue="category", hue_order=list(CATEGORIES),
                 palette=CATEGORY_COLORS, dodge=False, ax=ax)
-    ax.set_xlabel("score (0 = not at all likely, 10 = extremely likely)")
-    ax.set_ylabel("respondents")
-    ax.set_title(f"Score distribution (n = {int(freq['respondents'].sum()):,} answers)")
+    ax.set_xlabel("score (0 = not at all likely, 10 = extremely likely)", wrap=True)
+    ax.set_ylabel("respondents", wrap=True)
+    ax.set_title(f"Score distribution (n = {int(freq['respondents'].sum()):,} answers)", wrap=True)
     ax.legend(title=None, frameon=False)
     sns.despine(ax=ax)
     return ax
@@ -121,7 +121,7 @@ def nps_forest(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame | Non
     hi = np.nanmax(np.r_[table.loc[~few, "ci_high"].to_numpy(float), table["nps"].to_numpy(float)])
     ax.set_xlim(max(-105, lo - 10), min(105, hi + 10))
     level = float(table["confidence"].iloc[0]) if "confidence" in table else 0.95
-    ax.set_xlabel(f"NPS (points) with {level:.0%} interval")
+    ax.set_xlabel(f"NPS (points) with {level:.0%} interval", wrap=True)
     title = "NPS by " + display_text(group, "figure", 40)
     if left_out:
         title += f" ({left_out} group(s) without answers or smallest not drawn)"
@@ -161,8 +161,8 @@ def category_shares(summary: pd.DataFrame, group: str, *, overall: pd.DataFrame 
     ax.set_yticks(y, figure_labels(table[group]))
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("share of respondents (%)")
-    ax.set_title("Detractors, passives and promoters")
+    ax.set_xlabel("share of respondents (%)", wrap=True)
+    ax.set_title("Detractors, passives and promoters", wrap=True)
     ax.legend(ncols=3, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.25))
     sns.despine(ax=ax, left=True)
     return ax

@@ -35,7 +35,7 @@ def lorenz_plot(curve: pd.DataFrame, summary: pd.DataFrame, *, ax: plt.Axes | No
     summary : DataFrame
         ``ABCClasses.summary`` (customer and revenue shares per class).
     """
-    ax = _axes(ax, (6, 5))
+    ax = _axes(ax, (FIGURE_WIDTH, 5))
     x = 100 * curve["customer_share"].to_numpy()
     y = 100 * curve["revenue_share"].to_numpy()
     ax.plot(x, y, color="#252525", linewidth=1.5, label="customers, richest first")
@@ -53,9 +53,9 @@ def lorenz_plot(curve: pd.DataFrame, summary: pd.DataFrame, *, ax: plt.Axes | No
         left = right
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 102)
-    ax.set_xlabel("customers, cumulative % (highest revenue first)")
-    ax.set_ylabel("revenue, cumulative %")
-    ax.set_title("Revenue concentration and ABC classes")
+    ax.set_xlabel("customers, cumulative % (highest revenue first)", wrap=True)
+    ax.set_ylabel("revenue, cumulative %", wrap=True)
+    ax.set_title("Revenue concentration and ABC classes", wrap=True)
     ax.legend(loc="center right")
     return ax
 
@@ -91,8 +91,8 @@ def nps_by_class_plot(table: pd.DataFrame, weighted: pd.DataFrame | None = None,
     labels = [f"{k}\n(n = {int(n)})" for k, n in zip(table["class"], table["respondents"])]
     ax.set_xticks(pos, labels)
     ax.set_xlim(-0.6, len(table) - 0.4)
-    ax.set_ylabel("NPS (points)")
-    ax.set_title("NPS by revenue class")
+    ax.set_ylabel("NPS (points)", wrap=True)
+    ax.set_title("NPS by revenue class", wrap=True)
     ax.legend()
     return ax
 
@@ -124,8 +124,8 @@ def revenue_at_risk_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> 
                 ax.text(x, m / 2, f"{share:.0%}", ha="center", va="center",
                         color="white", weight="bold")
     ax.set_xticks(pos, classes)
-    ax.set_ylabel(f"projected annual revenue{unit}")
-    ax.set_title("Revenue at risk and good revenue by class (share of class revenue on bars)")
+    ax.set_ylabel(f"projected annual revenue{unit}", wrap=True)
+    ax.set_title("Revenue at risk and good revenue by class (share of class revenue on bars)", wrap=True)
     ax.legend()
     return ax
 
@@ -145,7 +145,7 @@ def response_rate_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> pl
     table : DataFrame
         :func:`nps_kit.revenue.by_class.class_table`.
     """
-    ax = _axes(ax, (6, 3.5))
+    ax = _axes(ax, (FIGURE_WIDTH, 3.5))
     rate = 100 * table["response_rate"].to_numpy(dtype=float)
     colors = [CLASS_COLORS.get(str(k), "#bdbdbd") for k in table["class"]]
     bars = ax.bar(table["class"].astype(str), rate, color=colors)
@@ -154,8 +154,8 @@ def response_rate_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> pl
             bar.set_hatch("//")
             bar.set_edgecolor(CATEGORY_COLORS["detractor"])
         ax.text(bar.get_x() + bar.get_width() / 2, r, f"{r:.1f} %", ha="center", va="bottom")
-    ax.set_ylabel("respondents / customers (%)")
-    ax.set_title("Response rate by class (hatched: far below the others)")
+    ax.set_ylabel("respondents / customers (%)", wrap=True)
+    ax.set_title("Response rate by class (hatched: far below the others)", wrap=True)
     sns.despine(ax=ax)
     return ax
 

@@ -36,7 +36,7 @@ def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes
     labels = [f"{g}  (n = {n})" for g, n in
               zip(figure_labels(t[by_list].astype(str).agg(" / ".join, axis=1)), t["n"])]
     if ax is None:
-        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, max(2.5, 0.38 * len(t) + 1)))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, max(3.4, 0.38 * len(t) + 2.2)))
     y = np.arange(len(t))
     ax.hlines(y, t["shrunk_low"], t["shrunk_high"], color="#4d4d4d", lw=1.5, label="interval")
     for yi, raw, shrunk in zip(y, t["nps"], t["nps_shrunk"]):
@@ -50,9 +50,9 @@ def shrinkage_plot(table: pd.DataFrame, by: str | Sequence[str], *, ax: plt.Axes
         ax.axvline(prior_nps, color="#bdbdbd", ls="--", lw=1, label="prior mean")
     ax.set_yticks(y, labels)
     ax.set_xlim(-105, 105)
-    ax.set_xlabel("NPS (points)")
-    ax.set_title("Raw and shrunk NPS per group (small groups move most)")
-    ax.legend(frameon=False, loc="lower right")
+    ax.set_xlabel("NPS (points)", wrap=True)
+    ax.set_title("Raw and shrunk NPS per group (small groups move most)", wrap=True)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2)
     sns.despine(ax=ax)
     return ax
 

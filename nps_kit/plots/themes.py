@@ -61,7 +61,7 @@ def theme_share_plot(freq: pd.DataFrame, *, hue: str | None = "category",
         ax.errorbar(100 * sub["share"].to_numpy(), centres, xerr=np.vstack([low, high]),
                     fmt="none", ecolor="#252525", elinewidth=0.9, capsize=2)
     conf = freq["confidence"].iloc[0] if "confidence" in freq.columns and len(freq) else 0.95
-    ax.set_xlabel(f"share of comments (%), {conf:.0%} Wilson intervals")
+    ax.set_xlabel(f"share of comments (%), {conf:.0%} Wilson intervals", wrap=True)
     ax.set_ylabel("")
     if hue is not None and ax.get_legend() is not None:
         ax.legend(title=None, loc="lower right", frameon=False)
@@ -107,11 +107,11 @@ def theme_lift_plot(lift: pd.DataFrame, *, alpha: float = 0.05,
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(y, figure_labels(data["theme"]))
-    ax.set_xlabel("lift: share among detractors / share among promoters (log scale)")
+    ax.set_xlabel("lift: share among detractors / share among promoters (log scale)", wrap=True)
     title = f"coloured: adjusted p < {alpha:g}; bars: unadjusted intervals"
     if left_out:
         title += f"; not drawn (no lift or only detractors): {', '.join(left_out)}"
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     sns.despine(ax=ax)
     return ax
 
@@ -148,11 +148,11 @@ def theme_change_plot(changes: pd.DataFrame, wave: str | None = None, *,
     ax.axvline(0, color="#252525", linewidth=0.8, linestyle=":")
     ax.set_yticks(y, figure_labels(data["theme"]))
     prev = data["previous_wave"].iloc[0] if len(data) else ""
-    ax.set_xlabel(f"change in share, {prev} to {wave} (percentage points)")
+    ax.set_xlabel(f"change in share, {prev} to {wave} (percentage points)", wrap=True)
     if ax.get_legend() is not None:
-        ax.legend(title=None, frameon=False, loc="best")
+        ax.legend(title=None, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=2)
     ax.set_title("direction from p-values adjusted across themes; bars: unadjusted intervals",
-                 loc="left")
+                 loc="left", wrap=True)
     sns.despine(ax=ax)
     return ax
 

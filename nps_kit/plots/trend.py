@@ -36,8 +36,8 @@ def control_chart_plot(chart, *, ax: plt.Axes | None = None) -> plt.Axes:
         ax.plot(x, t["trend"], color="#636363", ls="--", lw=1,
                 label=f"trend {chart.slope:+.2f} per wave")
     ax.set_xticks(x, figure_labels(t[chart.wave].astype(str)), rotation=45 if len(t) > 8 else 0, ha="right" if len(t) > 8 else "center")
-    ax.set_ylabel("NPS (points)")
-    ax.set_title("NPS control chart: signal or noise?")
+    ax.set_ylabel("NPS (points)", wrap=True)
+    ax.set_title("NPS control chart: signal or noise?", wrap=True)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)  # under the chart, never over a point
     sns.despine(ax=ax)
     return ax

@@ -45,14 +45,14 @@ def category_outcomes_plot(table: pd.DataFrame, axes: tuple[plt.Axes, plt.Axes] 
     _bars_with_intervals(table, "mean_ltv", "ltv_ci_low", "ltv_ci_high", ax1)
     method = str(table["ltv_interval"].iloc[0]) if "ltv_interval" in table else "t"
     conf = float(table["confidence"].iloc[0]) if "confidence" in table else 0.95
-    ax1.set_ylabel("mean LTV")
-    ax1.set_title(f"Mean LTV by category ({conf:.0%} {method} interval)")
+    ax1.set_ylabel("mean LTV", wrap=True)
+    ax1.set_title(f"Mean LTV by category ({conf:.0%} {method} interval)", wrap=True)
     if "churn_rate" in table:
         t = table.assign(churn_rate=100 * table["churn_rate"], churn_ci_low=100 * table["churn_ci_low"],
                          churn_ci_high=100 * table["churn_ci_high"])
         _bars_with_intervals(t, "churn_rate", "churn_ci_low", "churn_ci_high", ax2)
-        ax2.set_ylabel("churn rate (%)")
-        ax2.set_title(f"Churn by category ({conf:.0%} Wilson interval)")
+        ax2.set_ylabel("churn rate (%)", wrap=True)
+        ax2.set_title(f"Churn by category ({conf:.0%} Wilson interval)", wrap=True)
     return ax1, ax2
 
 
@@ -66,8 +66,8 @@ def ltv_distribution_plot(data: pd.DataFrame, ltv: str = "ltv", category: str = 
                 order=list(CATEGORY_COLORS), legend=False, saturation=1, ax=ax)
     ax.set_yscale("log")
     ax.set_xlabel("")
-    ax.set_ylabel(f"{ltv} (log scale)")
-    ax.set_title("LTV by category")
+    ax.set_ylabel(f"{ltv} (log scale)", wrap=True)
+    ax.set_title("LTV by category", wrap=True)
     return ax
 
 
@@ -97,7 +97,7 @@ def estimates_plot(summary: pd.DataFrame, terms: list[str] | None = None,
                linewidth=0.8, linestyle=":")
     ax.set_yticks(y, figure_labels(t["label"], 60))
     ax.set_ylim(-0.6, len(t) - 0.4)
-    ax.set_xlabel(scale)
+    ax.set_xlabel(scale, wrap=True)
     return ax
 
 
@@ -126,10 +126,10 @@ def nps_outcome_plot(result, hue: str | None = "segment", ax: plt.Axes | None = 
                 label="least-squares line")
     ci = (f"[{result.low:.2f}, {result.high:.2f}]" if np.isfinite(result.low) else "no interval")
     ax.set_title(f"{result.kind.capitalize()} r = {result.r:.2f}, {result.confidence:.0%} CI {ci}, "
-                 f"{result.n_points} points")
+                 f"{result.n_points} points", wrap=True)
     within = getattr(result, "within", None)
-    ax.set_xlabel("NPS (points)" if not within else f"NPS minus its {within} mean (points)")
-    ax.set_ylabel(result.outcome_name if not within else f"{result.outcome_name} minus its {within} mean")
+    ax.set_xlabel("NPS (points)" if not within else f"NPS minus its {within} mean (points)", wrap=True)
+    ax.set_ylabel(result.outcome_name if not within else f"{result.outcome_name} minus its {within} mean", wrap=True)
     return ax
 
 

@@ -60,11 +60,11 @@ def trend_plot(
                             ha="center")
     ax.axhline(0, color="#969696", linewidth=0.6)
     ax.set_xticks(range(len(labels)), labels)
-    ax.set_xlabel("wave")
-    ax.set_ylabel("NPS (points)")
+    ax.set_xlabel("wave", wrap=True)
+    ax.set_ylabel("NPS (points)", wrap=True)
     level = table["confidence"].iloc[0] if "confidence" in table.columns and len(table) else None
     band = f"{level:.0%} interval" if level is not None else "interval"
-    ax.set_title(f"NPS by wave (band: {band})")
+    ax.set_title(f"NPS by wave (band: {band})", wrap=True)
     if by is not None:
         ax.legend(title=by)
     return ax
@@ -95,9 +95,9 @@ def shares_plot(table: pd.DataFrame, wave: str = "wave", *, ax: plt.Axes | None 
         ax.text(xi, 101, f"NPS {v:.0f}\nn = {n}", ha="center", va="bottom")
     ax.set_xticks(range(len(labels)), labels)
     ax.set_ylim(0, 118)
-    ax.set_ylabel("share of respondents (%)")
-    ax.set_xlabel("wave")
-    ax.set_title("Detractors, passives and promoters by wave")
+    ax.set_ylabel("share of respondents (%)", wrap=True)
+    ax.set_xlabel("wave", wrap=True)
+    ax.set_title("Detractors, passives and promoters by wave", wrap=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False, ncols=3)
     return ax
 
@@ -125,8 +125,9 @@ def change_heatmap(
     data = changes
     if consecutive_only:
         data = data[data["comparison"].str.contains("consecutive")]
-    pair = pd.Series(figure_labels(data["from"].astype(str) + " → " + data["to"].astype(str), 60),
-                     index=data.index)
+    pairs = data["from"].astype(str) + " → " + data["to"].astype(str)
+    distinct = list(dict.fromkeys(pairs))  # label each pair once: repeats are the same column
+    pair = pairs.map(dict(zip(distinct, figure_labels(distinct, 60))))
     short = dict(zip(*(lambda s: (s, figure_labels(s)))(
         list(dict.fromkeys(data[by_list].astype(str).agg(" / ".join, axis=1))))))
     segment = data[by_list].astype(str).agg(" / ".join, axis=1).map(short)
@@ -138,15 +139,17 @@ def change_heatmap(
     marks = frame.pivot(index="segment", columns="pair", values="mark").reindex(columns=columns)
     annot = grid.map(lambda v: "" if pd.isna(v) else f"{v:+.1f}") + marks.fillna("")
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.6 * len(columns) + 2.5, 0.55 * len(grid) + 1.6))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.55 * len(grid) + 2.6))
     limit = float(np.nanmax(np.abs(grid.to_numpy()))) if grid.notna().any().any() else 1.0
     cmap = sns.blend_palette([CATEGORY_COLORS["detractor"], "#f7f7f7", CATEGORY_COLORS["promoter"]],
                              as_cmap=True)
     sns.heatmap(grid, annot=annot.to_numpy(), fmt="", cmap=cmap, center=0, vmin=-limit, vmax=limit,
                 linewidths=0.5, cbar_kws={"label": "change in NPS (points)"}, ax=ax)
     ax.set_xlabel("")
-    ax.set_ylabel(" x ".join(figure_labels(by_list)))
-    ax.set_title("Change in NPS by segment (* significant after adjustment)")
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.set_ylabel(" x ".join(figure_labels(by_list)), wrap=True)
+    ax.set_title("Change in NPS by segment\n(* real after adjustment)", wrap=True)
     return ax
 
 
@@ -172,9 +175,9 @@ def standardized_plot(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
             ax.annotate(f"no {missing}:\nnot standardisable", (xi, table["nps"].iloc[xi]),
                         xytext=(0, -28), textcoords="offset points", ha="center")
     ax.set_xticks(range(len(labels)), labels)
-    ax.set_xlabel("wave")
-    ax.set_ylabel("NPS (points)")
-    ax.set_title("Observed and channel-standardised NPS")
+    ax.set_xlabel("wave", wrap=True)
+    ax.set_ylabel("NPS (points)", wrap=True)
+    ax.set_title("Observed and channel-standardised NPS", wrap=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     return ax
 

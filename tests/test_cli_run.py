@@ -53,10 +53,12 @@ def test_run_writes_notebook_html_and_json(first_run):
     proc, out = first_run
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["nps_report.html", "nps_report.ipynb", "nps_report.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["nps_report.html", "nps_report.ipynb", "nps_report.json",
+                                                     "nps_report.xlsx"]
     assert f"wrote {out / 'nps_report.html'}" in proc.stdout
     report = json.loads((out / "nps_report.json").read_text())
-    assert set(report) == {"results", "provenance", "timing"}
+    assert set(report) == {"results", "provenance", "timing", "outputs"}
+    assert report["outputs"]["workbook"] == "nps_report.xlsx" and "NPS by segment" in report["outputs"]["sheets"]
     assert set(report["timing"]) == {"started", "finished", "seconds"}
     prov = report["provenance"]
     assert prov["parameters"]["confidence"] == 0.9 and prov["parameters"]["wave"] == "2025-H1"
@@ -191,7 +193,8 @@ def test_demo_runs_every_template_and_writes_an_index(cli, tmp_path):
         assert (tmp_path / "demo" / f"{t.name}.html").exists()
         assert (tmp_path / "demo" / f"{t.name}.json").exists()
     for t in list_templates():
-        headline = json.loads((tmp_path / "demo" / f"{t.name}.json").read_text())["results"]["headline"]
+        results = json.loads((tmp_path / "demo" / f"{t.name}.json").read_text())["results"]
+        headline = " ".join(results["findings"][:2])  # the index states the page's own verdict
         assert headline and html.escape(headline) in page, t.name
     # files a template writes (the ABC call list) land in the demo folder, not in the working directory
     assert (tmp_path / "demo" / "call_list.csv").exists()

@@ -112,7 +112,7 @@ def test_long_text_is_kept_in_full_escaped_and_wraps():
     assert _escape_free(page).count(comment) == 1
     assert "<b>really</b>" not in page and "&lt;b&gt;really&lt;/b&gt;" in page
     assert t.text_columns == ("Comment",) and t.label_columns == ("Theme",)
-    assert re.search(r'<td class="nkt-text">The dashboard', page)
+    assert re.search(r'<td class="nkt-text"[^>]*>The dashboard', page)
 
 
 def _escape_free(page: str) -> str:
@@ -141,7 +141,7 @@ def test_strings_in_number_columns_pass_through_and_stay_right_aligned():
                           "eNPS": ["suppressed", "-11.7"]})
     t = show(frame)
     assert t.frame["n"].tolist() == ["fewer than 5 answers", "1,204"]
-    assert '<td class="nkt-num">suppressed</td>' in t.to_html()
+    assert re.search(r'<td class="nkt-num"[^>]*>suppressed</td>', t.to_html())
 
 
 def test_options_are_checked():

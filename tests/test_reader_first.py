@@ -104,6 +104,7 @@ def test_messages_name_the_template_parameter_inside_a_template(monkeypatch):
     from nps_kit.core.hints import (CONTEXT_VARIABLE, PARAMETERS_VARIABLE, TEMPLATE_CONTEXT,
                                     drop_hint, option_hint)
 
+    monkeypatch.delenv(CONTEXT_VARIABLE, raising=False)
     assert option_hint("--score-column NAME", "score=NAME") == \
         "CLI: --score-column NAME; Python: score=NAME"
     monkeypatch.setenv(CONTEXT_VARIABLE, TEMPLATE_CONTEXT)
@@ -246,3 +247,63 @@ def test_publish_refuses_a_failed_notebook(cli, tmp_path):
     done = cli("publish", path)
     assert done.returncode == 2 and "failed cell" in done.stderr
     assert not (tmp_path / "bad.html").exists()
+
+
+# ------------------------------------------------------------------ the other summaries
+
+def test_abc_summary_states_too_few_and_money_with_currency():
+    from nps_kit.reports.findings import abc_findings
+
+    by_class = pd.DataFrame({"class": ["A", "B", "C"], "nps": [31.0, 13.0, 19.0],
+                             "respondents": [85, 8, 120], "revenue_share": [0.72, 0.19, 0.09]})
+    lines = abc_findings(by_class, {"amount": 37844734.96, "low": 23611019.1, "high": 55493804.3,
+                                    "share": 0.19}, {"follow_up": 148, "thank": 110},
+                         wave_label="2025-H2", currency="EUR")
+    assert lines[0] == "2025-H2: class A NPS +31; class B too few answers (n = 8); class C NPS +19."
+    assert "EUR 37,844,735, 19% of revenue" in lines[1]
+    assert "call back 148 customers" in lines[-1]
+
+
+def test_enps_summary_uses_published_groups_only():
+    from nps_kit.reports.findings import enps_findings
+
+    records = [{"table": "overall", "n": 300, "enps": -12.0, "suppressed": False},
+               {"table": "team", "team": "Ops", "n": 40, "enps": -30.0, "suppressed": False},
+               {"table": "team", "team": "Tiny", "n": 3, "enps": None, "suppressed": True},
+               {"table": "team", "team": "Sales", "n": 60, "enps": 10.0, "suppressed": False}]
+    lines = enps_findings({"n": 300, "enps": -11.7, "ci_low": -20.1, "ci_high": -3.0,
+                           "participation": 0.66}, records, min_group=5)
+    text = " ".join(lines)
+    assert "eNPS -12 from 300 employees" in text and "66% took part" in text
+    assert "Lowest group shown: Ops (team)" in text and "Tiny" not in text
+    assert "2 group(s) shown, 1 hidden" in text
+    assert enps_findings({"n": 3, "enps": None}, [], min_group=5) == [
+        "Fewer than 5 answers in all: nothing can be shown."]
+
+
+def test_themes_summary_warns_when_most_comments_are_uncoded():
+    from nps_kit.reports.findings import themes_findings
+
+    lift = pd.DataFrame({"theme": ["price/value", "billing"], "lift": [2.4, 0.8],
+                         "p_adjusted": [0.01, 0.6]})
+    lines = themes_findings(60, 616, lift, period="all waves")
+    assert lines[0].startswith("All waves: 60 of 616 comments coded")
+    assert "Under half of the comments are coded" in lines[1]
+    assert "price/value" in lines[2] and "2.4 times" in lines[2]
+    lines = themes_findings(600, 616, lift.assign(p_adjusted=[0.2, 0.6]))
+    assert len(lines) == 2 and "No theme is mentioned by detractors more often" in lines[1]
+
+
+def test_ltv_and_design_summaries():
+    from nps_kit.reports.findings import ltv_findings, study_design_findings
+
+    cats = pd.DataFrame({"category": ["detractor", "passive", "promoter"],
+                         "churn_rate": [0.36, 0.22, 0.10]})
+    lines = ltv_findings(cats, matched=677, what_if={"moved": 13.1, "total": 284604.2,
+                                                     "total_low": -146447.0, "total_high": 715654.0,
+                                                     "confidence": 0.95}, currency="USD")
+    assert lines[0] == "Churn: detractors 36%, passives 22%, promoters 10% (677 respondents matched to outcomes)."
+    assert "If 13 detractors became passives" in lines[1] and "USD 284,604" in lines[1]
+    plan = study_design_findings(2000, 482, 1591, 6.0, 0.95, detectable_change=13.9)
+    assert "Ask 482 of 2,000 people" in plan[0] and "sampling error only" in plan[0]
+    assert "about 14 points" in plan[1]

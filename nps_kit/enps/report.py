@@ -126,6 +126,18 @@ def grouping_columns(groups: Grouping | Sequence[Grouping] | None) -> list[str]:
     return list(dict.fromkeys(c for g in normalise_groupings(groups) for c in g))
 
 
+def _reading_order(t: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Rows in the reading order of each grouping column (tenure bands by value, then A-Z)."""
+    from nps_kit.core.categories import category_order
+
+    if not cols or t.empty:
+        return t.reset_index(drop=True)
+    keys = {f"_rank{i}": t[c].map({v: j for j, v in enumerate(category_order(t[c]))})
+            for i, c in enumerate(cols)}
+    return (t.assign(**keys).sort_values(list(keys), kind="stable").drop(columns=list(keys))
+            .reset_index(drop=True))
+
+
 def table_name(columns: Sequence[str]) -> str:
     """``()`` -> ``"overall"``, ``("department",)`` -> ``"department"``,
     ``("department", "location")`` -> ``"department x location"``."""
@@ -427,7 +439,7 @@ def enps_report(
                     f"{hc.attrs.get('label', 'headcount')}: fewer people invited than answered "
                     f"for {table_name(cols)}: {shown}; check the headcount file"
                 )
-        tables.append(t.reset_index(drop=True))
+        tables.append(_reading_order(t, list(cols)))
 
     offsets = np.cumsum([0] + [len(t) for t in tables])
     fine, members, table_of = _members(frame, score, all_cols, tables, columns)

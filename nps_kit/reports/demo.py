@@ -27,8 +27,9 @@ from nps_kit.data.writer import write_text
 class DemoItem:
     """Outcome of one template in a demo run.
 
-    ``headline`` is the template's recorded ``headline`` string or, without one, the names of
-    the results it recorded.
+    ``headline`` is the first two findings of the report's Summary (so the index states the
+    same verdict as the page), else the template's recorded ``headline`` string, else the names
+    of the results it recorded.
     """
 
     template: str
@@ -72,7 +73,9 @@ def _run_one(template: Template, outdir: Path) -> DemoItem:
         result = run_template(template, {}, outdir)
     except (TemplateError, ParameterError) as exc:
         return DemoItem(template.name, template.purpose, False, time.perf_counter() - t0, "", str(exc))
-    headline = result.results.get("headline")
+    findings = result.results.get("findings")
+    headline = (" ".join(str(f) for f in findings[:2]) if isinstance(findings, list) and findings
+                else result.results.get("headline"))  # the summary's first findings, verdict included
     if not isinstance(headline, str) or not headline:
         keys = [k for k in result.results if k != "headline"]
         more = f" and {len(keys) - 6} more" if len(keys) > 6 else ""

@@ -28,6 +28,14 @@ Methods
     Equal-tailed interval of theta_p - theta_d under the Dirichlet(prior + counts) posterior
     (Jeffreys prior 0.5 by default); the se is the posterior standard deviation (closed form).
 
+Finite population
+-----------------
+With ``population=N`` (people who could have answered, sampled without replacement) the Wald
+and adjusted-Wald standard errors are multiplied by sqrt((N - n) / (N - 1)), the correction
+whose inverse is Cochran's n = n0 / (1 + (n0 - 1) / N) in planning
+(:func:`nps_kit.design.sample_size.nps_sample_size`), so a planned margin and the margin
+reported on the planned number of answers agree. An interval covers sampling error only.
+
 References
 ----------
 Rocks, B. (2016). Interval estimation for the "Net Promoter Score". The American Statistician
@@ -195,6 +203,41 @@ def _bayes(d, a, p, confidence, seed, n_resamples, prior):
     return est, np.sqrt(var), low, high
 
 
+FINITE_METHODS: tuple[str, ...] = ("adjusted-wald", "wald")
+"""Methods that take a finite population (the others assume sampling with replacement)."""
+
+
+def finite_population_factor(n, population) -> np.ndarray:
+    """sqrt((N - n) / (N - 1)): how much a population of N shrinks the standard error at n.
+
+    1 for ``population=None`` (infinite), 0 when everyone answered.
+
+    Raises
+    ------
+    ParameterError
+        A population below 1, or smaller than the number of answers.
+
+    Examples
+    --------
+    >>> round(float(finite_population_factor(1800, 3000)), 4)
+    0.6326
+    """
+    n = np.asarray(n, dtype=float)
+    if population is None:
+        return np.ones_like(n)
+    big = np.asarray(population, dtype=float)
+    if np.any(~np.isfinite(big) & ~np.isposinf(big)) or np.any(big < 1):
+        raise ParameterError(f"population={population!r}: give the number of people who could "
+                             "have answered (at least 1), or leave it out for a very large one")
+    if np.any(n > big):
+        raise ParameterError(
+            f"population={population!r} is smaller than the {int(np.max(n)):,} answers counted: "
+            "the population is everyone who could have answered, so it cannot be smaller")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(np.isposinf(big), 1.0, np.sqrt(np.where(big > 1, (big - n) / (big - 1), 0.0)))
+    return f
+
+
 def interval_arrays(
     d,
     a,
@@ -204,6 +247,7 @@ def interval_arrays(
     seed: int | None = 0,
     n_resamples: int = 10_000,
     prior: float = 0.5,
+    population=None,
 ) -> dict[str, np.ndarray]:
     """NPS, se and interval for many groups at once, in points.
 
@@ -220,6 +264,9 @@ def interval_arrays(
         Bootstrap replicates or posterior draws.
     prior : float
         Dirichlet concentration per category for ``"bayes"`` (0.5 = Jeffreys, 1 = uniform).
+    population : float, array-like or None
+        People who could have answered, per group (see "Finite population" in the module
+        docstring); Wald and adjusted Wald only. None: a very large population.
 
     Returns
     -------
@@ -240,6 +287,11 @@ def interval_arrays(
     if method == "bayes" and not prior > 0:
         raise ParameterError(f"prior={prior!r} must be > 0 (0.5 is the Jeffreys prior)")
     z = z_value(confidence)
+    if population is not None and method not in FINITE_METHODS:
+        raise ParameterError(f"a finite population works with the methods "
+                             f"{', '.join(FINITE_METHODS)}; method {method!r} assumes a very large "
+                             "population (leave population out, or choose adjusted-wald)")
+    factor = finite_population_factor(d + a + p, population)
     if method == "wald":
         est, se, low, high = _wald(d, a, p, z)
     elif method == "adjusted-wald":
@@ -252,6 +304,10 @@ def interval_arrays(
         est, se, low, high = _bootstrap(d, a, p, confidence, seed, n_resamples)
     else:
         est, se, low, high = _bayes(d, a, p, confidence, seed, n_resamples, prior)
+    if method in FINITE_METHODS and population is not None:
+        centre = (low + high) / 2.0
+        se = se * factor
+        low, high = centre - z * se, centre + z * se
     empty = (d + a + p) == 0
     low, high = np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -342,6 +398,7 @@ def nps_interval(
     seed: int | None = 0,
     n_resamples: int = 10_000,
     prior: float = 0.5,
+    population: float | None = None,
 ) -> NPSInterval:
     """NPS with a confidence interval, in points.
 
@@ -355,6 +412,8 @@ def nps_interval(
         Level in (0, 1), e.g. 0.95.
     seed, n_resamples, prior
         For ``"bootstrap"`` and ``"bayes"``; see :func:`interval_arrays`.
+    population : float, optional
+        People who could have answered (finite population correction; Wald and adjusted Wald).
 
     Returns
     -------
@@ -368,7 +427,7 @@ def nps_interval(
     """
     c = as_counts(counts)
     out = interval_arrays(c.detractors, c.passives, c.promoters, method, confidence,
-                          seed=seed, n_resamples=n_resamples, prior=prior)
+                          seed=seed, n_resamples=n_resamples, prior=prior, population=population)
     return NPSInterval(
         nps=float(out["nps"][0]), low=float(out["low"][0]), high=float(out["high"][0]),
         se=float(out["se"][0]), n=c.n, method=str(row_methods(method, out["fallback"])[0]),
@@ -377,6 +436,6 @@ def nps_interval(
 
 
 __all__ = [
-    "ADJUSTMENT", "bayes_moments", "FALLBACK_METHOD", "interval_arrays", "METHODS",
+    "ADJUSTMENT", "bayes_moments", "FALLBACK_METHOD", "finite_population_factor", "FINITE_METHODS", "interval_arrays", "METHODS",
     "nps_interval", "nps_variance", "NPSInterval", "row_methods", "z_value",
 ]

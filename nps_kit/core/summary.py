@@ -167,6 +167,9 @@ def summarize(
     seed: int | None = 0,
     n_resamples: int = 10_000,
     prior: float = 0.5,
+    population=None,
+    weights: str | None = None,
+    strata: str | None = None,
 ) -> pd.DataFrame:
     """NPS with intervals overall or per group, one row per group.
 
@@ -193,6 +196,17 @@ def summarize(
         across waves (METHODS.md, "Study practice").
     seed, n_resamples, prior
         For the resampling methods; see :func:`nps_kit.core.intervals.interval_arrays`.
+    population : float, mapping or None
+        People who could have answered (sampled without replacement): a number overall, or a
+        mapping group value -> number with one ``by`` column. The standard errors get the finite
+        population correction (:mod:`nps_kit.core.intervals`), so a plan's margin is the
+        reported one. Wald, adjusted Wald and weighted rows.
+    weights : str, optional
+        A weight column (responses only): the NPS, shares and interval are weighted, with the
+        linearised variance of :mod:`nps_kit.core.weighted` (``method`` "linearized"), and an
+        ``n_effective`` column (Kish) is added. Counts stay the unweighted answers.
+    strata : str, optional
+        A stratum column for the weighted variance (each stratum sampled on its own).
 
     Returns
     -------
@@ -214,6 +228,9 @@ def summarize(
     confidence = check_confidence(confidence)
     check_option("nonresponse", nonresponse, NONRESPONSE_POLICIES)
     by_list = as_columns(by)
+    if strata is not None and weights is None:
+        raise ParameterError("strata work with weights: give the weight column as well "
+                             "(a column of 1s for a self-weighting sample)")
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"summarize here takes a DataFrame of responses or counts, got "
                              f"{type(data).__name__}; an Ibis table or DuckDB relation is counted "
@@ -249,14 +266,21 @@ def summarize(
             groups = pd.DataFrame(index=[0])
             d, a, p, missing = (np.array([values[:, i].sum() if i < values.shape[1] else 0.0])
                                 for i in range(4))
+    elif weights is not None:
+        return _weighted_summary(data, score, by_list, weights, strata, confidence, nonresponse,
+                                 population)
     else:
         groups, d, a, p, missing = _counts_from_responses(data, score, by_list)
+    if weights is not None:
+        raise ParameterError("weights need the responses, one row per answer (score=<column>), "
+                             "not a table of counts")
     if nonresponse == "detractor":
         d = d + missing
     elif nonresponse == "passive":
         a = a + missing
     n = d + a + p
-    res = interval_arrays(d, a, p, method, confidence, seed=seed, n_resamples=n_resamples, prior=prior)
+    res = interval_arrays(d, a, p, method, confidence, seed=seed, n_resamples=n_resamples,
+                          prior=prior, population=_per_group(population, groups, by_list))
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = [x / n for x in (d, a, p)]
     out = groups.reset_index(drop=True) if by_list else pd.DataFrame(index=range(len(d)))
@@ -270,6 +294,68 @@ def summarize(
         "nonrespondents": np.asarray(missing).astype(np.int64),
     }
     return out.assign(**cols)
+
+
+def _per_group(population, groups: pd.DataFrame, by_list: list[str]):
+    """The population of each group: a number overall, or a mapping with one group column."""
+    if population is None:
+        return None
+    if isinstance(population, dict) or hasattr(population, "items"):
+        if len(by_list) != 1:
+            raise ParameterError("a population per group needs exactly one group column (by=...)")
+        values = groups[by_list[0]].tolist()
+        missing = [v for v in values if v not in population]
+        if missing:
+            raise ParameterError(f"no population given for group(s) {missing[:5]}; give one for "
+                                 "every group, or leave population out")
+        return np.array([float(population[v]) for v in values])
+    if by_list:
+        raise ParameterError("population is one number for the whole data; with groups (by=...) "
+                             "give a mapping group -> population")
+    return float(population)
+
+
+def _weighted_summary(data, score, by_list, weights, strata, confidence, nonresponse, population):
+    from nps_kit.core.weighted import WEIGHTED_METHOD, check_weights, weighted_arrays
+
+    missing_cols = [c for c in (weights, strata) if c and c not in data.columns]
+    if missing_cols:
+        raise DataError(f"column(s) {missing_cols} not found; the data has columns "
+                        f"{list(data.columns)}")
+    values, _ = _score_matrix(data[score])
+    w = check_weights(data[weights], weights)
+    s = np.select([values <= 6, values <= 8, values <= 10], [-1.0, 0.0, 1.0], default=np.nan)
+    blank = values == 11
+    if nonresponse == "detractor":
+        s = np.where(blank, -1.0, s)
+    elif nonresponse == "passive":
+        s = np.where(blank, 0.0, s)
+    codes, groups = _group_codes(data, by_list)
+    keep = ~np.isnan(s)
+    n_groups = len(groups)
+    missing = np.bincount(codes[blank], minlength=n_groups) if nonresponse == "exclude" \
+        else np.zeros(n_groups, dtype=np.int64)
+    strata_codes = None
+    if strata:
+        strata_codes = pd.factorize(data[strata].astype(object).where(data[strata].notna(),
+                                                                       "(blank)"))[0][keep]
+    res = weighted_arrays(codes[keep], n_groups, s[keep], w[keep], strata_codes, confidence,
+                          population=_per_group(population, groups, by_list))
+    counts = [np.bincount(codes[keep], weights=(s[keep] == k).astype(float), minlength=n_groups)
+              for k in (-1.0, 0.0, 1.0)]
+    present = (res["n"] > 0) | (missing > 0)
+    out = groups.reset_index(drop=True) if by_list else pd.DataFrame(index=range(n_groups))
+    cols = {
+        "n": res["n"].astype(np.int64), "detractors": counts[0].astype(np.int64),
+        "passives": counts[1].astype(np.int64), "promoters": counts[2].astype(np.int64),
+        "detractor_share": res["detractor_share"], "passive_share": res["passive_share"],
+        "promoter_share": res["promoter_share"], "nps": res["nps"], "se": res["se"],
+        "ci_low": res["low"], "ci_high": res["high"], "method": WEIGHTED_METHOD,
+        "confidence": confidence, "nonresponse": nonresponse,
+        "nonrespondents": np.asarray(missing).astype(np.int64), "n_effective": res["n_effective"],
+    }
+    out = out.assign(**cols)
+    return out.loc[present].reset_index(drop=True)
 
 
 __all__ = ["COUNT_COLUMNS", "summarize", "SUMMARY_COLUMNS"]

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.errors import ParameterError, check_confidence, check_option
-from nps_kit.core.intervals import ADJUSTMENT, z_value
+from nps_kit.core.intervals import finite_population_factor, ADJUSTMENT, z_value
 
 FPC_FORMS: tuple[str, ...] = ("cochran", "surveymonkey")
 """Finite population corrections: n0 / (1 + (n0 - 1) / N) and n0 / (1 + n0 / N)."""
@@ -225,9 +225,10 @@ def fpc_factor(n, population: float | None, fpc: str = "cochran"):
         return np.ones_like(n)
     if np.any(n > big_n):
         raise ParameterError(f"n={n.max():g} respondents exceeds the population of {big_n:g}")
-    denom = big_n - 1.0 if fpc == "cochran" else big_n
+    if fpc == "cochran":  # the correction the analysis applies (one formula for both)
+        return finite_population_factor(n, big_n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        f = np.sqrt(np.where(denom > 0, (big_n - n) / denom, 0.0))
+        f = np.sqrt(np.where(big_n > 0, (big_n - n) / big_n, 0.0))
     return f
 
 

@@ -35,9 +35,11 @@ def test_json_keys_and_values(cli):
     assert out["nps_n"] == 2133
     # 2133 / 0.3 = 7110
     assert out["invitations"] == 7110
-    # margin of 1142 respondents of 3000: 2.575829 * sqrt(1 / 1142) * sqrt(1858 / 2999) = 5.96 points
+    # only 3000 x 0.3 = 900 can answer, so the classic size's margin is the margin of 900:
+    # 2.575829 * sqrt(1 / 900) * sqrt(2100 / 2999) = 7.18 points; the plan cannot be reached
     assert out["nps_margin_at_classic_n"] == pytest.approx(
-        100 * 2.5758293 * math.sqrt(1 / 1142) * math.sqrt(1858 / 2999), abs=1e-4)
+        100 * 2.5758293 * math.sqrt(1 / 900) * math.sqrt(2100 / 2999), abs=1e-4)
+    assert out["feasible"] is False and out["reachable_n"] == 900
     assert out["inputs"] == {"population": 3000, "confidence": 0.99, "margin": 3.0, "expected_shares": None,
                              "response_rate": 0.3, "z": None, "fpc": "cochran"}
     # the CLI is a thin layer: same figures as the Python API
@@ -72,13 +74,16 @@ def test_infinite_population(cli):
 
 
 def test_human_output_explains_in_two_or_three_sentences(cli):
-    res = cli("sample-size", "--population", 3000, "--confidence", 95, "--margin", 5, "--response-rate", 30)
+    res = cli("sample-size", "--population", 30000, "--confidence", 95, "--margin", 5, "--response-rate", 30)
     assert res.returncode == 0, res.stderr
     text = res.stdout.strip()
     sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", text)
-    assert len(sentences) == 3  # classic vs NPS, the NPS size, the invitations
-    assert "1,017" in text and "3,390" in text  # nps_n and invitations (1017 / 0.3)
-    assert "NPS margin" in text
+    # classic vs NPS, the NPS size, the invitations, sampling error only, the Manski bounds
+    assert len(sentences) == 5
+    # nps_n: 1536.58 / (1 + 1535.58 / 30000) = 1461.8 -> 1462; invitations 1462 / 0.3 = 4873.3 -> 4874
+    assert "1,462" in text and "4,874" in text
+    assert "NPS margin" in text and "sampling error only" in text
+    assert "from -70 to +70" in text  # worst case: respondents at NPS 0, 30 % answer
 
 
 def _argv(args):
@@ -99,7 +104,7 @@ def _argv(args):
         (["--confidence", "0"], "confidence='0' is out of range"),
         (["--confidence", "1"], "confidence='1' is out of range"),
         (["--response-rate", "0"], "response rate='0' is out of range"),
-        (["--population", "0"], "population=0.0 is smaller than 1"),
+        (["--population", "0"], "population='0' must be a whole number of people"),
         (["--expected-shares", "20,30"], "have 2 values"),
         (["--expected-shares", "20,30,40"], "sum to 90"),
         (["--confidence", "abc"], "confidence='abc' is not a number"),
@@ -117,7 +122,7 @@ def test_nonsense_input_exits_2_with_a_clear_message(capsys, args, fragment):
 
 @pytest.mark.parametrize("args, fragment", [
     (["--margin", "0"], "margin=0.0 is out of range"),
-    (["--population", "0"], "population=0.0 is smaller than 1"),
+    (["--population", "0"], "population='0' must be a whole number of people"),
 ])
 def test_nonsense_input_as_subprocess(cli, args, fragment):
     res = cli(*_argv(args))

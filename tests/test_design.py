@@ -231,7 +231,12 @@ def test_plan_invitations_and_outputs():
     for key in ("classic_n", "nps_n", "nps_margin_at_classic_n", "invitations", "population", "confidence",
                 "margin", "expected_shares", "response_rate", "z", "fpc"):
         assert key in d
-    assert 2 <= len(plan.sentences()) <= 3
+    # 3,000 people at 30 % give at most 900 answers: the plan cannot be reached, and says so
+    assert not plan.feasible and plan.reachable_n == 900
+    assert plan.reachable_margin == pytest.approx(nps_margin(900, 0.95, 3000))
+    text = " ".join(plan.sentences())
+    assert "at most 900 people" in text and f"+-{plan.reachable_margin:.0f} NPS points" in text
+    assert "sampling error only" in text and "Manski" in text
     assert "classic_n" in plan.summary["figure"].tolist()
     assert "<table" in plan._repr_html_()
 
@@ -289,7 +294,8 @@ def test_transition_variance_by_hand():
     table = [[0.25, 0, 0.25], [0, 0, 0], [0, 0, 0.5]]
     assert difference_variance(design="panel", transition=table) == pytest.approx(0.75)
     # nobody changes: no variance of the change
-    assert difference_variance(design="panel", transition=np.diag([10, 20, 70])) == 0.0
+    # nobody moves: the variance is floored (1 % up and 1 % down), not 0 ("1 respondent")
+    assert difference_variance(design="panel", transition=np.diag([10, 20, 70])) == 0.02
     # counts and shares give the same table
     np.testing.assert_allclose(transition_table([[1, 1, 0], [0, 2, 0], [0, 0, 4]]).sum(), 1.0)
 
@@ -521,7 +527,8 @@ def test_segment_sizes_and_previous_wave_counts():
 def test_adjusted_wald_is_not_degenerate_at_the_edge():
     # With every respondent anticipated a promoter the Wald variance is 0 and Wald asks for 1
     # respondent; the adjusted Wald margin stays honest and asks for a real sample.
-    assert nps_sample_size(3, 0.95, expected=(0, 0, 1)).n == 1
+    # the anticipated shares are floored at 2 %, so Wald no longer asks for 1 respondent
+    assert nps_sample_size(3, 0.95, expected=(0, 0, 1)).n > 100
     r = nps_sample_size(3, 0.95, expected=(0, 0, 1), method="adjusted-wald")
     assert r.n > 100
     assert r.achieved_margin <= 3 < nps_margin(r.n - 1, 0.95, expected=(0, 0, 1), method="adjusted-wald")

@@ -6,7 +6,6 @@ A thin layer over :func:`nps_kit.design.sample_size.plan_sample_size`; it only r
 from __future__ import annotations
 
 import argparse
-import math
 
 from nps_kit.cli.common import add_json_option
 from nps_kit.cli.envelope import emit, envelope, parameters_from_args
@@ -15,10 +14,10 @@ from nps_kit.design.sample_size import FPC_FORMS, as_fraction, parse_shares, pla
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--population", type=float, required=True, metavar="N",
+    parser.add_argument("--population", required=True, metavar="N",
                         help="people who could be invited (use inf for a very large population)")
     parser.add_argument("--confidence", required=True, metavar="C",
-                        help="confidence level, as 0.95 or 95")
+                        help="confidence level, as 0.95, 95 or 95%%")
     parser.add_argument("--margin", type=float, required=True, metavar="E",
                         help="margin in NPS points (3 means +-3 points); the classic calculator "
                              "is shown for +-E %% for comparison")
@@ -26,7 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="anticipated detractor, passive, promoter shares summing to 1 or 100 "
                              "(default: worst case)")
     parser.add_argument("--response-rate", metavar="R",
-                        help="expected response rate, as 0.3 or 30; adds the invitations needed")
+                        help="expected response rate, as 0.3, 30 or 30%%; adds the invitations "
+                             "needed, checks the plan can be reached, and bounds the NPS of all "
+                             "invitees")
     parser.add_argument("--z", type=float, metavar="Z",
                         help="critical value to use instead of the exact one (e.g. 1.96, 2.58), "
                              "to reproduce calculators that round it")
@@ -37,10 +38,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nps_kit.design.sample_size import as_count
+
     confidence = as_fraction(args.confidence, "confidence", allow_one=False)
     shares = None if args.expected_shares is None else parse_shares(args.expected_shares)
-    rate = None if args.response_rate is None else as_fraction(args.response_rate, "response rate")
-    population = None if math.isinf(args.population) and args.population > 0 else args.population
+    rate = (None if args.response_rate is None else
+            as_fraction(args.response_rate, "response rate", one_is_ambiguous=True))
+    text = str(args.population).strip().lower()
+    population = None if text in ("inf", "infinite", "+inf") else as_count(args.population, "population")
     plan = plan_sample_size(population, confidence, args.margin, expected=shares, response_rate=rate,
                             z=args.z, fpc=args.fpc)
     if args.json:

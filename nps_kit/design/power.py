@@ -67,6 +67,20 @@ def _check_change(change: float) -> float:
     return c
 
 
+MIN_CHANGE_VARIANCE = 0.02
+"""Smallest per-respondent variance of a change used for sizing (the -1..1 scale): a panel
+anticipated to keep every answer (correlation 1, an identity transition table) would otherwise
+need "1 respondent". 0.02 is the variance when 1 % of the panel moves one category up and 1 %
+one category down."""
+
+
+def _check_power(power: float, alpha: float) -> None:
+    if power <= alpha:
+        raise ParameterError(f"power={power:g} is at or below alpha={alpha:g}: a test with that "
+                             "power finds a change no more often than a false alarm; plan for 0.8 "
+                             "or more")
+
+
 def transition_table(table) -> np.ndarray:
     """A 3 x 3 joint table of (wave-1 category, wave-2 category) as shares summing to 1.
 
@@ -125,7 +139,7 @@ def difference_variance(
         i, j = np.indices((3, 3))
         change = (j - i).astype(float)  # t - s with scores -1, 0, 1 at indices 0, 1, 2
         mean = float((t * change).sum())
-        return float(max((t * change**2).sum() - mean**2, 0.0))
+        return float(max((t * change**2).sum() - mean**2, MIN_CHANGE_VARIANCE))
     if correlation is None:
         raise ParameterError(
             "design='panel' needs an anticipated transition table (transition=) or a correlation "
@@ -137,7 +151,7 @@ def difference_variance(
     e1 = as_shares(expected1, "expected1")
     e2 = e1 if expected2 is None else as_shares(expected2, "expected2")
     v1, v2 = anticipated_variance(e1), anticipated_variance(e2)
-    return float(max(v1 + v2 - 2.0 * rho * np.sqrt(v1 * v2), 0.0))
+    return float(max(v1 + v2 - 2.0 * rho * np.sqrt(v1 * v2), MIN_CHANGE_VARIANCE))
 
 
 @dataclass(frozen=True)
@@ -246,6 +260,7 @@ def change_sample_size(
     """
     power = _check_level(power, "power")
     alpha = _check_level(alpha, "alpha")
+    _check_power(power, alpha)
     delta = _check_change(change) / 100.0
     v = difference_variance(expected1, expected2, design=design, transition=transition, correlation=correlation)
     zsum = norm.ppf(1.0 - alpha / 2.0) + norm.ppf(power)
@@ -278,6 +293,7 @@ def detectable_change(
     """
     power = _check_level(power, "power")
     alpha = _check_level(alpha, "alpha")
+    _check_power(power, alpha)
     v = difference_variance(expected1, expected2, design=design, transition=transition, correlation=correlation)
     nn = np.asarray(n, dtype=float)
     if np.any(nn < 1):

@@ -68,32 +68,71 @@ _DECIMALS = 9
 
 
 # --------------------------------------------------------------------------- input helpers
-def as_fraction(value, name: str, *, allow_one: bool = True) -> float:
-    """Read a rate or level given as a fraction (0.3) or a percentage (30).
+def as_fraction(value, name: str, *, allow_one: bool = True, one_is_ambiguous: bool = False) -> float:
+    """Read a rate or level given as a fraction (0.3), a percentage (30) or with a sign ("30%").
 
     A value in (0, 1] is a fraction (``allow_one=False`` excludes 1, as for a confidence level);
-    a value in (1, 100] is a percentage and is divided by 100.
+    a value in (1, 100] is a percentage and is divided by 100; text ending in ``%`` is always a
+    percentage. Ambiguous values are refused rather than guessed: a confidence level between 1
+    and 50 ("1.5": 1.5 % or a typo for 0.95?), and with ``one_is_ambiguous`` (text typed on the
+    command line) a bare 1 for a rate (1 % or 100 %?).
 
     Raises
     ------
     ParameterError
-        For a value that is not a number, or lies outside (0, 100].
+        For a value that is not a number, lies outside (0, 100], or is ambiguous.
 
     Examples
     --------
-    >>> as_fraction(95, "confidence", allow_one=False), as_fraction(0.3, "response rate")
+    >>> as_fraction(95, "confidence", allow_one=False), as_fraction("30%", "response rate")
     (0.95, 0.3)
     """
+    text = str(value).strip() if isinstance(value, str) else None
+    percent = text is not None and text.endswith("%")
     try:
-        x = float(value)
+        x = float(text[:-1].strip() if percent else (text if text is not None else value))
     except (TypeError, ValueError):
-        raise ParameterError(f"{name}={value!r} is not a number") from None
+        raise ParameterError(f"{name}={value!r} is not a number: write it as 0.3, 30 or 30%") from None
+    if percent:
+        if not np.isfinite(x) or x <= 0 or x > 100 or (not allow_one and x >= 100):
+            raise ParameterError(f"{name}={value!r} is out of range: give a percentage above 0 and "
+                                 f"{'at most' if allow_one else 'below'} 100")
+        return x / 100.0
     upper = 100.0 if allow_one else 100.0 - 1e-12
     if not np.isfinite(x) or x <= 0 or x > upper or (not allow_one and x == 1.0):
         rng = "(0, 1] as a fraction or (1, 100] as a percentage" if allow_one else \
             "(0, 1) as a fraction or (1, 100) as a percentage"
         raise ParameterError(f"{name}={value!r} is out of range: give a value in {rng}")
+    if not allow_one and 1.0 < x < 50.0:
+        raise ParameterError(f"{name}={value!r} is ambiguous: write a confidence level as 0.95, 95 "
+                             "or 95%")
+    if one_is_ambiguous and x == 1.0:
+        raise ParameterError(f"{name}={value!r} is ambiguous (1 % or 100 %?): write 1% or 100%")
     return x / 100.0 if x > 1.0 else x
+
+
+def as_count(value, name: str) -> int:
+    """A whole number of people (a population, invitations) given as text or a number.
+
+    Raises
+    ------
+    ParameterError
+        For a value that is not a whole number of at least 1 ("20.5", "abc", "-3").
+
+    Examples
+    --------
+    >>> as_count("3,000", "population"), as_count(20.0, "population")
+    (3000, 20)
+    """
+    text = str(value).replace(",", "").replace("_", "").strip()
+    try:
+        x = float(text)
+    except ValueError:
+        raise ParameterError(f"{name}={value!r} is not a number: give a whole number of people "
+                             "such as 3000") from None
+    if not np.isfinite(x) or x < 1 or x != round(x):
+        raise ParameterError(f"{name}={value!r} must be a whole number of people, at least 1")
+    return int(round(x))
 
 
 def as_shares(values: Sequence[float] | None, name: str = "expected") -> tuple[float, float, float] | None:
@@ -355,17 +394,38 @@ def classic_margin(
 
 
 # --------------------------------------------------------------------------- NPS calculator
+MIN_SHARE = 0.02
+"""Smallest anticipated share of a category used for sizing: an anticipated 0 % (everyone a
+promoter) would give a variance of 0 and "1 respondent"; each share is floored here and the
+shares renormalised (the plan says so)."""
+
+
+def floor_shares(shares: tuple[float, float, float] | None) -> tuple[tuple[float, float, float] | None, bool]:
+    """Shares with each at least :data:`MIN_SHARE` (renormalised), and whether any was raised."""
+    if shares is None:
+        return None, False
+    arr = np.asarray(shares, dtype=float)
+    if arr.min() >= MIN_SHARE:
+        return shares, False
+    arr = np.maximum(arr, MIN_SHARE)
+    arr = arr / arr.sum()
+    return (float(arr[0]), float(arr[1]), float(arr[2])), True
+
+
 def anticipated_variance(expected: Sequence[float] | None = None) -> float:
     """Per-respondent variance v = p + d - (p - d)^2 on the -1..1 scale; 1 (worst case) for None.
 
-    ``expected`` is (detractors, passives, promoters) as shares, percentages or counts.
+    ``expected`` is (detractors, passives, promoters) as shares, percentages or counts; each
+    share is floored at :data:`MIN_SHARE` (:func:`floor_shares`), so v is never 0.
 
     Examples
     --------
     >>> anticipated_variance(), anticipated_variance((0.2, 0.3, 0.5))
     (1.0, 0.61)
+    >>> round(anticipated_variance((0, 0, 1)), 4)  # floored: about 2 % detractors and passives
+    0.0928
     """
-    s = as_shares(expected)
+    s, _ = floor_shares(as_shares(expected))
     if s is None:
         return 1.0
     d, _, p = s
@@ -418,7 +478,10 @@ def nps_margin(
     """
     check_option("method", method, SIZE_METHODS)
     zz = critical_value(confidence, z)
-    nn = np.asarray(n, dtype=float)
+    try:
+        nn = np.asarray(n, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"n={n!r} is not a number of respondents") from None
     factor = fpc_factor(nn, population, fpc)
     shares = as_shares(expected)
     if method == "wald":
@@ -628,6 +691,19 @@ class SampleSizePlan:
         ceil(nps_n / response_rate) when a response rate is given.
     population, confidence, margin, expected, response_rate, z, fpc
         The inputs (``z`` as given, None for exact); ``z_used`` is the critical value used.
+    reachable_n : int or None
+        The most answers the population can give: floor(N x response rate) (N without a rate);
+        None for a very large population.
+    feasible : bool
+        Whether ``nps_n`` is within ``reachable_n``.
+    reachable_margin : float or None
+        The NPS margin if everyone is invited and ``reachable_n`` answer.
+    shares_floored : bool
+        Whether an anticipated share under :data:`MIN_SHARE` was raised to it.
+    nonresponse_bounds : (float, float) or None
+        With a response rate: where the NPS of all invitees could lie when respondents show the
+        anticipated NPS, with no assumption about those who do not answer
+        (:func:`nonresponse_bounds`).
     """
 
     classic_n: int
@@ -644,6 +720,11 @@ class SampleSizePlan:
     z: float | None
     z_used: float
     fpc: str
+    reachable_n: int | None = None
+    feasible: bool = True
+    reachable_margin: float | None = None
+    shares_floored: bool = False
+    nonresponse_bounds: tuple[float, float] | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready dictionary (the CLI's ``--json`` output)."""
@@ -675,25 +756,50 @@ class SampleSizePlan:
         return pd.DataFrame(rows, columns=["figure", "value", "meaning"])
 
     def sentences(self) -> list[str]:
-        """Two or three sentences explaining the figures in plain words."""
+        """Sentences explaining the figures in plain words (feasibility and wording included)."""
         conf = f"{self.confidence:.0%}" if round(self.confidence * 100, 6).is_integer() else f"{self.confidence:.1%}"
         pop = "a very large population" if self.population is None else f"a population of {self.population:,.0f}"
         basis = "in the worst case" if self.expected is None else "with the anticipated shares"
+        reach = self.reachable_n
+        shown_n = self.classic_n if reach is None else min(self.classic_n, reach)
+        capped = reach is not None and self.classic_n > reach
         out = [
-            f"A classic survey calculator asks for {self.classic_n:,} respondents from {pop} for "
-            f"+-{self.margin:g} % at {conf} confidence, but that is a margin for a proportion: "
-            f"{self.classic_n:,} respondents give an NPS margin of about +-{self.nps_margin_at_classic_n:.1f} "
-            f"points {basis}.",
-            f"For +-{self.margin:g} NPS points you need {self.nps_n:,} respondents "
-            f"({self.nps_n_adjusted_wald:,} with the adjusted Wald interval nps-kit reports).",
+            f"A classic survey calculator asks for {_people(self.classic_n, 'respondent')} from {pop} "
+            f"for +-{self.margin:g} % at {conf} confidence, but that is a margin for a proportion: "
+            + (f"only {_people(reach, 'person')} can answer, who give" if capped else
+               f"{_people(self.classic_n, 'respondent')} give")
+            + f" an NPS margin of about +-{self.nps_margin_at_classic_n:.1f} points {basis}.",
         ]
-        if self.invitations is not None:
-            out.append(
-                f"At a {self.response_rate:.0%} response rate that means sending {self.invitations:,} invitations"
-                + (f", more than the {self.population:,.0f} people available: survey everyone and accept a "
-                   "wider margin, or raise the response rate (phone follow-up)."
-                   if self.population is not None and self.invitations > self.population else ".")
-            )
+        if self.feasible:
+            out.append(f"For +-{self.margin:g} NPS points you need {_people(self.nps_n, 'respondent')} "
+                       f"({self.nps_n_adjusted_wald:,} with the adjusted Wald interval nps-kit reports).")
+            if self.invitations is not None:
+                out.append(f"At a {self.response_rate:.0%} response rate that means sending "
+                           f"{self.invitations:,} invitations.")
+        else:
+            rate = f" at a {self.response_rate:.0%} response rate" if self.response_rate else ""
+            if not reach:
+                out.append(f"For +-{self.margin:g} NPS points you would need "
+                           f"{_people(self.nps_n, 'respondent')}, but nobody is expected to answer"
+                           f"{rate} from {pop}: this plan cannot be reached.")
+            else:
+                out.append(f"For +-{self.margin:g} NPS points you would need "
+                           f"{_people(self.nps_n, 'respondent')}, but at most {_people(reach, 'person')} "
+                           f"of {pop} can answer{rate}: inviting everyone gives about "
+                           f"+-{self.reachable_margin:.0f} NPS points. Plan for that margin, or raise "
+                           "the response rate (phone follow-up of non-responders).")
+        if self.shares_floored:
+            out.append(f"An anticipated share under {MIN_SHARE:.0%} was raised to {MIN_SHARE:.0%}: a "
+                       "category nobody is expected to choose would otherwise size the study at a "
+                       "handful of answers.")
+        out.append("These margins cover sampling error only, under random response; they say "
+                   "nothing about who does not answer.")
+        if self.nonresponse_bounds is not None:
+            lo, hi = self.nonresponse_bounds
+            nps = 0.0 if self.expected is None else 100 * (self.expected[2] - self.expected[0])
+            out.append(f"With a {self.response_rate:.0%} response rate and respondents at NPS "
+                       f"{nps:+.0f}, the NPS of everyone invited could lie anywhere from {lo:+.0f} "
+                       f"to {hi:+.0f} without assumptions about the others (Manski bounds).")
         return out
 
     def _repr_html_(self) -> str:
@@ -740,21 +846,75 @@ def plan_sample_size(
     (1068, 4269, 6.0)
     """
     confidence = check_confidence(confidence)
+    if confidence < 0.8:
+        import warnings
+
+        from nps_kit.errors import NPSKitWarning
+
+        warnings.warn(f"confidence {confidence:.0%} is unusually low for a survey plan (80 % to 99 % "
+                      "is usual): a margin at this level is often read as a near-certainty",
+                      NPSKitWarning, stacklevel=2)
     shares = as_shares(expected)
+    _, floored = floor_shares(shares)
     rate = None if response_rate is None else as_fraction(response_rate, "response_rate")
     classic = classic_sample_size(margin, confidence, population, z=z, fpc=fpc)
     nps_w = nps_sample_size(margin, confidence, population, expected=shares, z=z, fpc=fpc)
     nps_aw = nps_sample_size(margin, confidence, population, expected=shares, method="adjusted-wald", z=z, fpc=fpc)
-    at_classic = nps_margin(classic.n, confidence, population, expected=shares, z=z, fpc=fpc)
-    at_classic_worst = nps_margin(classic.n, confidence, population, z=z, fpc=fpc)
+    big_n = _check_population(population)
+    reach = None if np.isinf(big_n) else int(np.floor(np.round(big_n * (rate or 1.0), 9)))
+    shown = classic.n if reach is None else min(classic.n, reach)
+    at_classic = (nps_margin(shown, confidence, population, expected=shares, z=z, fpc=fpc)
+                  if shown >= 1 else float("nan"))
+    at_classic_worst = (nps_margin(shown, confidence, population, z=z, fpc=fpc)
+                        if shown >= 1 else float("nan"))
     inv = None if rate is None else int(_ceil(nps_w.n / rate))
+    feasible = reach is None or nps_w.n <= reach
+    reach_margin = (float(nps_margin(reach, confidence, population, expected=shares, z=z, fpc=fpc))
+                    if reach and not feasible else None)
+    bounds = None
+    if rate is not None:
+        nps = 0.0 if shares is None else 100.0 * (shares[2] - shares[0])
+        bounds = nonresponse_bounds(nps, rate)
     return SampleSizePlan(
         classic_n=classic.n, nps_n=nps_w.n, nps_n_adjusted_wald=nps_aw.n,
         nps_margin_at_classic_n=float(at_classic), nps_margin_at_classic_n_worst_case=float(at_classic_worst),
         invitations=inv, population=None if population is None else float(population),
         confidence=confidence, margin=float(margin), expected=shares, response_rate=rate,
-        z=None if z is None else float(z), z_used=classic.z, fpc=fpc,
+        z=None if z is None else float(z), z_used=classic.z, fpc=fpc, reachable_n=reach,
+        feasible=feasible, reachable_margin=reach_margin, shares_floored=floored,
+        nonresponse_bounds=bounds,
     )
+
+
+def _people(n: int, word: str) -> str:
+    """``1 respondent``, ``2 respondents``, ``1 person``, ``20 people``."""
+    if word == "person":
+        return f"{n:,} {'person' if n == 1 else 'people'}"
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def nonresponse_bounds(nps: float, response_rate: float) -> tuple[float, float]:
+    """Where the NPS of everyone invited can lie, given the respondents' NPS and the response rate.
+
+    No assumption about non-respondents (Manski 1989; 2003): each could be a detractor or a
+    promoter, so with response rate r and respondents' NPS x (points) the invitees' NPS lies in
+    [r x - 100 (1 - r), r x + 100 (1 - r)].
+
+    Examples
+    --------
+    >>> nonresponse_bounds(30, 0.3)
+    (-61.0, 79.0)
+
+    References
+    ----------
+    Manski, C. F. (1989). Anatomy of the selection problem. Journal of Human Resources 24, 343-360.
+    Manski, C. F. (2003). Partial Identification of Probability Distributions. Springer.
+    """
+    r = float(response_rate)
+    if not 0 < r <= 1:
+        raise ParameterError(f"response_rate={response_rate!r} must lie in (0, 1]")
+    centre = r * float(nps)
+    return round(centre - 100 * (1 - r), 10), round(centre + 100 * (1 - r), 10)
 
 
 def size_table(
@@ -788,7 +948,8 @@ def size_table(
 
 
 __all__ = [
-    "anticipated_variance", "apply_fpc", "as_fraction", "as_shares", "classic_margin",
+    "anticipated_variance", "apply_fpc", "as_count", "floor_shares", "MIN_SHARE",
+    "nonresponse_bounds", "as_fraction", "as_shares", "classic_margin",
     "classic_sample_size", "ClassicSampleSize", "critical_value", "fpc_factor", "FPC_FORMS",
     "margin_curve", "nps_margin", "nps_sample_size", "NPSSampleSize", "parse_shares",
     "plan_sample_size", "SampleSizePlan", "SIZE_METHODS", "size_table",

@@ -107,7 +107,8 @@ def read_responses(
 def summarize(data, score: str | None = None, by: str | Sequence[str] | None = None,
               method: str = "adjusted-wald", confidence: float = 0.95,
               nonresponse: str = "exclude", *, seed: int | None = 0, n_resamples: int = 10_000,
-              prior: float = 0.5) -> pd.DataFrame:
+              prior: float = 0.5, population=None, weights: str | None = None,
+              strata: str | None = None) -> pd.DataFrame:
     """NPS with intervals per group, from rows, counts or an engine table.
 
     ``data``: a DataFrame of responses or of counts, an Ibis table or a DuckDB relation (counted
@@ -122,11 +123,16 @@ def summarize(data, score: str | None = None, by: str | Sequence[str] | None = N
     if not isinstance(data, pd.DataFrame):  # an engine table: counted where it lives
         from nps_kit.engines.reading import engine_counts
 
+        if weights is not None:
+            from nps_kit.errors import ParameterError
+
+            raise ParameterError("weights need every answer's weight: read the responses with "
+                                 "pandas (engine 'pandas') to weight them")
         by_list = as_columns(by)
         data, score = engine_counts(data, score, by_list), None
     return summarize_frame(data, score, by=by, method=method, confidence=confidence,
                            nonresponse=nonresponse, seed=seed, n_resamples=n_resamples,
-                           prior=prior)
+                           prior=prior, population=population, weights=weights, strata=strata)
 
 
 __all__ = ["read_responses", "read_table", "summarize"]

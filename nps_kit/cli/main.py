@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ltv": ("nps_kit.cli.ltv", "NPS categories against LTV and churn"),
     "themes": ("nps_kit.cli.themes", "code open answers into themes and compare them by category"),
     "trend": ("nps_kit.cli.trend", "NPS by wave on a control chart: limits, runs and a fitted trend"),
+    "fielding": ("nps_kit.cli.fielding", "during fielding: the current margin, answers and invitations still needed, when to stop"),
     "series": ("nps_kit.cli.series", "a periodic report series: one folder per period, a history, a site"),
     "publish": ("nps_kit.cli.publish", "turn a notebook executed by papermill into the shareable HTML, JSON and .xlsx"),
     "drivers": ("nps_kit.cli.drivers", "key drivers: change in NPS points per attribute (multinomial logit)"),

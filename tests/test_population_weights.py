@@ -111,3 +111,30 @@ def test_bad_weights_name_their_rows():
     frame = pd.DataFrame({"score": [9, 3, 7], "w": [1.0, -2.0, None]})
     with pytest.raises(DataError, match="weight column 'w': 2 weight"):
         summarize(frame, "score", weights="w")
+
+
+def test_wave_changes_take_the_population_into_the_se_of_the_change():
+    from nps_kit.core.compare import difference_arrays
+
+    c1, c2 = np.array([[60.0, 90, 150]]), np.array([[80.0, 90, 130]])
+    plain = difference_arrays(c1, c2, method="wald")
+    finite = difference_arrays(c1, c2, method="wald", population=1000)
+
+    def v(c):
+        n = c.sum()
+        return (c[0, 2] + c[0, 0]) / n - ((c[0, 2] - c[0, 0]) / n) ** 2
+
+    by_hand = 100 * np.sqrt(v(c1) / 300 * 700 / 999 + v(c2) / 300 * 700 / 999)
+    assert finite["se"][0] == pytest.approx(by_hand)
+    assert plain["se"][0] == pytest.approx(100 * np.sqrt(v(c1) / 300 + v(c2) / 300))
+
+
+def test_compare_cli_with_a_population(cli):
+    plain = cli("compare", "demo:responses.csv", "--json")
+    finite = cli("compare", "demo:responses.csv", "--population", 2000, "--json")
+    import json
+
+    a, b = json.loads(plain.stdout)["results"], json.loads(finite.stdout)["results"]
+    width = lambda rows: [r["ci_high"] - r["ci_low"] for r in rows]  # noqa: E731
+    assert all(x < y for x, y in zip(width(b["changes"]), width(a["changes"])))
+    assert any("finite population" in n for n in json.loads(finite.stdout)["notes"])

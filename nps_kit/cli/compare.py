@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_confidence_argument(parser)
     parser.add_argument("--adjust", default="holm", choices=ADJUST_METHODS,
                         help="p-value adjustment over all comparisons (default holm)")
+    parser.add_argument("--population", metavar="N",
+                        help="people each wave could reach: finite population correction of the "
+                             "overall intervals and changes (wald, adjusted-wald)")
     parser.add_argument("--equivalence", type=float, default=None, metavar="M",
                         help="also test equivalence within +-M NPS points (two one-sided tests, "
                              "Schuirmann 1987): adds p_equivalence and the verdict equivalence")
@@ -66,11 +69,17 @@ def run(args: argparse.Namespace) -> int:
     if test_method != args.method:
         notes.append(f"changes are tested with adjusted-wald ({args.method} is used for the "
                      "per-wave intervals only)")
+    from nps_kit.design.sample_size import as_count
+
+    population = None if args.population is None else as_count(args.population, "--population")
     result = compare_waves(
         data, loaded.score, loaded.wave, id=loaded.id, by=args.by or None,
         baseline=args.baseline, method=test_method, confidence=args.confidence,
-        adjust=args.adjust, interval_method=args.method,
+        adjust=args.adjust, interval_method=args.method, population=population,
     )
+    if population is not None:
+        notes.append(f"finite population: each wave could reach {population:,} people; overall "
+                     "intervals and changes corrected, segments not (their populations are not given)")
     waves = _wave_text(result.waves, loaded.wave)
     sentences = list(describe_changes(result.changes, result.segment_changes, args.by))
     shown = list(SHOWN)

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.errors import DataError, NPSKitError, ParameterError, check_confidence, check_option
-from nps_kit.core.intervals import ADJUSTMENT, z_value
+from nps_kit.core.intervals import finite_population_factor, ADJUSTMENT, z_value
 from nps_kit.core.scores import as_counts
 from nps_kit.core.formatting import p_text
 
@@ -81,6 +81,7 @@ def difference_arrays(
     tables=None,
     method: str = "adjusted-wald",
     confidence: float = 0.95,
+    population=None,
 ) -> dict[str, np.ndarray]:
     """Differences NPS_2 - NPS_1 for many comparisons at once, in points.
 
@@ -93,6 +94,10 @@ def difference_arrays(
         wave); omitted or all zero for independent samples.
     method : {"adjusted-wald", "wald"}
     confidence : float
+    population : float, array-like or None
+        People each wave could have reached (per comparison): each wave's variance term gets the
+        finite population correction (N - n) / (N - 1) of :mod:`nps_kit.core.intervals`; the
+        covariance of a panel is left as it is (conservative).
 
     Returns
     -------
@@ -135,7 +140,9 @@ def difference_arrays(
         mean_t = (t.sum(axis=1) @ _SCORE) / mm
         cov = np.einsum("kij,i,j->k", t, _SCORE, _SCORE) / mm - mean_s * mean_t
         cov = np.where(mm > 0, cov, 0.0)
-        var = v1 / nn1 + v2 / nn2 - 2.0 * mm * cov / (nn1 * nn2)
+        f1 = finite_population_factor(n1, population) ** 2
+        f2 = finite_population_factor(n2, population) ** 2
+        var = f1 * v1 / nn1 + f2 * v2 / nn2 - 2.0 * mm * cov / (nn1 * nn2)
         se = np.sqrt(np.maximum(var, 0.0))
         estimate = est_2 - est_1
         zstat = estimate / se

@@ -91,14 +91,17 @@ def wave_table(
     return _wave_table(data, score, wave, prep, method, confidence, nonresponse, seed)
 
 
-def _wave_table(data, score, wave, prep: PreparedWaves, method, confidence, nonresponse, seed):
+def _wave_table(data, score, wave, prep: PreparedWaves, method, confidence, nonresponse, seed,
+                population=None):
+    per_wave = None if population is None else {w: population for w in prep.order}
     if prep.counted is not None:  # counted in an engine: the counts table of (wave, segments)
         return summarize(prep.counted.frame(wave, prep.order), by=[wave, *prep.by], method=method,
-                         confidence=confidence, nonresponse=nonresponse, seed=seed)
+                         confidence=confidence, nonresponse=nonresponse, seed=seed,
+                         population=per_wave)
     frame = data[[score, *prep.by]].assign(
         **{wave: pd.Categorical.from_codes(prep.wave_codes, categories=prep.order, ordered=True)})
     return summarize(frame, score, by=[wave, *prep.by], method=method, confidence=confidence,
-                     nonresponse=nonresponse, seed=seed)
+                     nonresponse=nonresponse, seed=seed, population=per_wave)
 
 
 # ------------------------------------------------------------------------------- comparisons
@@ -240,7 +243,8 @@ def wave_changes(
     return _changes(prep, baseline, method, confidence, adjust, power)
 
 
-def _changes(prep: PreparedWaves, baseline, method, confidence, adjust, power) -> pd.DataFrame:
+def _changes(prep: PreparedWaves, baseline, method, confidence, adjust, power,
+             population=None) -> pd.DataFrame:
     columns = [*prep.by, *CHANGE_COLUMNS]
     if baseline is not None:
         baseline_position(prep.order, baseline)
@@ -250,7 +254,7 @@ def _changes(prep: PreparedWaves, baseline, method, confidence, adjust, power) -
     c1 = table[["c0_1", "c1_1", "c2_1"]].to_numpy(dtype=float)
     c2 = table[["c0_2", "c1_2", "c2_2"]].to_numpy(dtype=float)
     tabs = table[[f"t{k}" for k in range(9)]].to_numpy(dtype=float).reshape(-1, 3, 3)
-    res = difference_arrays(c1, c2, tabs, method, confidence)
+    res = difference_arrays(c1, c2, tabs, method, confidence, population=population)
     p_adj = adjust_pvalues(res["p_value"], adjust)
     labels = np.array([str(w) for w in prep.order], dtype=object)
     out = table[prep.by].copy() if prep.by else pd.DataFrame(index=table.index)
@@ -429,6 +433,7 @@ def compare_waves(
     power: float = 0.8,
     waves: Sequence | None = None,
     seed: int | None = 0,
+    population: float | None = None,
 ) -> WaveComparison:
     """Per-wave NPS and wave-over-wave changes, overall and per segment, in one call.
 
@@ -446,6 +451,10 @@ def compare_waves(
         default ``method``.
     seed : int
         For bootstrap and bayes intervals.
+    population : float, optional
+        People each wave could have reached: the overall per-wave intervals and changes get the
+        finite population correction (:mod:`nps_kit.core.intervals`); segments, whose own
+        populations are not given, do not (conservative).
 
     Returns
     -------
@@ -465,7 +474,7 @@ def compare_waves(
     confidence = check_confidence(confidence)
     order = prep.order
     flat = prep.without_by()
-    overall = _changes(flat, baseline, method, confidence, adjust, power)
+    overall = _changes(flat, baseline, method, confidence, adjust, power, population=population)
     seg = _changes(prep, baseline, method, confidence, adjust, power) if by_list else None
     if seg is not None and len(seg):
         raw = np.concatenate([overall["p_value"].to_numpy(float), seg["p_value"].to_numpy(float)])
@@ -473,7 +482,8 @@ def compare_waves(
         alpha = 1.0 - confidence
         overall = overall.assign(p_adjusted=adj[:len(overall)], significant=adj[:len(overall)] < alpha)
         seg = seg.assign(p_adjusted=adj[len(overall):], significant=adj[len(overall):] < alpha)
-    wt = _wave_table(data, score, wave, flat, interval_method, confidence, nonresponse, seed)
+    wt = _wave_table(data, score, wave, flat, interval_method, confidence, nonresponse, seed,
+                     population=population)
     swt = _wave_table(data, score, wave, prep, interval_method, confidence, nonresponse, seed) \
         if by_list else None
     trans = _transitions(flat, [(i, i + 1) for i in range(len(order) - 1)]) if id is not None else None

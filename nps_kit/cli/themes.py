@@ -27,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_id_option(parser, default=None, purpose="checked for repeats, never shown")
     parser.add_argument("--codebook", default="",
                         help="YAML codebook, or starter:customer / starter:enps "
-                             "(default: the starter customer codebook)")
+                             "(default: the starter customer codebook of the comments' language: "
+                             "en, de, fr, es, it, pt or nl)")
     parser.add_argument("--test", default="fisher", choices=TESTS,
                         help="test of detractor vs promoter share (default fisher)")
     parser.add_argument("--adjust", default="holm", choices=ADJUSTMENTS,
@@ -37,13 +38,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    codebook = load_codebook(args.codebook or None)
+    codebook = load_codebook(args.codebook) if args.codebook else None
     loaded = read_responses(args.file, args.score_column, id=args.id_column, errors=args.errors,
                             columns=[args.comment_column], export=args.export)
     notes = load_notes("themes", loaded, args)
+    if codebook is None:
+        from nps_kit.themes.language import codebook_for
+
+        codebook, why, _ = codebook_for(loaded.data[args.comment_column])
+        notes.append(why)
     lift = theme_lift(loaded.data, args.comment_column, loaded.score, codebook=codebook,
                       test=args.test, adjust=args.adjust)
     coding = coding_summary(loaded.data, args.comment_column, codebook)
+    if coding.comments and coding.coded_share < 0.5:
+        notes.append(f"only {coding.coded_share:.0%} of the comments are coded: the codebook "
+                     f"{codebook.name} does not fit them; the figures describe the coded part "
+                     "only (pass your own codebook with --codebook)")
     closing = (
         f"{coding.comments} comments ({coding.blank} rows blank); coded {coding.coded} "
         f"({coding.coded_share:.0%}), uncoded {coding.uncoded}, with several themes "
@@ -63,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     shown = lift[list(JSON_FIELDS)].copy()
     for col in ("share", "share_detractors", "share_promoters"):
         shown[col] = (100 * shown[col]).map(lambda v: f"{v:.1f}%")
-    shown["lift"] = shown["lift"].map(lambda v: f"{v:.2f}")
+    shown["lift"] = shown["lift"].map(lambda v: "no promoter mention" if v == float("inf")
+                                      else f"{v:.2f}")
     print(text_table(shown))
     print("\n" + closing)
     return 0

@@ -73,6 +73,9 @@ MAX_TEXT_CHARS = 2_000
 """Longest text shown in a table cell (a comment fits; the full value stays in the results)."""
 
 DASH = "\u2013"
+
+NO_PROMOTER_MENTION = "no promoter mention"
+"""Shown for a lift whose denominator (the promoters' share) is 0, instead of an infinity."""
 """What a missing value is shown as (an en dash)."""
 
 FORMATS: tuple[str, ...] = (
@@ -592,6 +595,8 @@ def show(
                     cells.append(lo)  # one reason for both bounds ("suppressed")
                     continue
                 a, b = format_value(lo, fmt), format_value(hi, fmt_high)
+                if base == "lift" and b == "∞":
+                    b = NO_PROMOTER_MENTION
                 if a == DASH and b == DASH:
                     cells.append(DASH)
                     any_missing = True
@@ -602,6 +607,10 @@ def show(
             continue
         fmt = formats.get(c) or column_format(c, data[c], kind)
         cells = [format_value(v, fmt) for v in data[c].astype(object).tolist()]
+        if c in ("lift", "lift_low", "lift_high") and any(v in ("∞", "-∞") for v in cells):
+            cells = [NO_PROMOTER_MENTION if v == "∞" else v for v in cells]
+            notes = [*notes, f"{NO_PROMOTER_MENTION}: no promoter mentioned the theme, so there "
+                             "is no ratio (detractors only)"]
         if fmt == "text":  # labels (short as a rule) to LABEL_CHARS, comments to MAX_TEXT_CHARS
             typical = float(np.median([len(v) for v in cells])) if cells else 0.0
             limit = LABEL_CHARS if typical <= LABEL_CHARS / 2 else MAX_TEXT_CHARS

@@ -49,6 +49,8 @@ def read_waves(
     id: str | None = None,
     columns: Sequence[str] | None = None,
     errors: str = "raise",
+    date: str | None = None,
+    period: str = "month",
 ) -> LoadedWaves:
     """Read responses from one file with a wave column, or from one file per wave.
 
@@ -66,6 +68,9 @@ def read_waves(
         Further columns that must exist (segment, channel).
     errors : {"raise", "drop"}
         As in :func:`nps_kit.read_responses`.
+    date, period : str, optional
+        A date column rolled up to week, month or quarter (:mod:`nps_kit.core.periods`); the
+        period labels then fill the column named ``wave``.
 
     Returns
     -------
@@ -80,6 +85,15 @@ def read_waves(
         raise ParameterError("give at least one responses file")
     parts, reports, read, kept = [], [], 0, 0
     for path in paths:
+        if date:
+            loaded = read_responses(path, score, id=id, errors=errors, columns=list(columns or []),
+                                    date=date, period=period)
+            data = loaded.data.drop(columns=[wave], errors="ignore").rename(columns={loaded.wave: wave})
+            parts.append(data)
+            reports.append(loaded.report)
+            read += loaded.rows_read
+            kept += loaded.rows_kept
+            continue
         has_wave = len(paths) == 1 or wave in read_table(path).columns
         loaded = read_responses(path, score, id=id, wave=wave if has_wave else None,
                                 errors=errors, columns=list(columns or []))

@@ -139,6 +139,16 @@ def _period_labels(table: pd.DataFrame, source: str, date_column: str | None, pe
     return data, dropped
 
 
+def _short_reason(message: str, input_file: str, label: str) -> str:
+    """The reason a period failed, for a reader: the data's problem, not the template's cell."""
+    text = " ".join(message.replace(input_file, f"the rows of {label}").split())
+    m = re.search(r"\): (?:\w+Error): (.*?)(?:; the executed notebook is kept as .*)?$", text)
+    reason = m.group(1).strip() if m else text
+    if re.search(r"\brows? \d", reason):
+        reason += f" (row numbers count the rows of {label} only, in file order)"
+    return reason
+
+
 def _hash(rows: pd.DataFrame, settings: dict) -> str:
     h = hashlib.sha256()
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
@@ -334,7 +344,7 @@ def build_series(
                     if tpl.name == _SERIES_TEMPLATE:
                         results = run.results
             except NPSKitError as exc:
-                reason = " ".join(str(exc).replace(str(input_file), f"the rows of {label}").split())
+                reason = _short_reason(str(exc), str(input_file), label)
                 builds.append(PeriodBuild(label, "failed", len(rows), digest, f"periods/{folder}",
                                           reason))
                 record[label] = {"hash": digest, "status": "failed", "reason": reason}

@@ -307,3 +307,34 @@ def test_ltv_and_design_summaries():
     plan = study_design_findings(2000, 482, 1591, 6.0, 0.95, detectable_change=13.9)
     assert "Ask 482 of 2,000 people" in plan[0] and "sampling error only" in plan[0]
     assert "about 14 points" in plan[1]
+
+
+def test_list_parameters_work_with_plain_papermill_p_and_y(tmp_path):
+    import subprocess
+    import sys
+
+    from nps_kit.data.bundled import bundled_folder
+    from nps_kit.reports import recorded_results
+
+    src = bundled_folder("templates") / "nps_report.ipynb"
+    runs = {"p": ["-p", "driver_columns", "[segment]", "-p", "segment_order", "[SMB, Enterprise]"],
+            "y": ["-y", "driver_columns: [segment]\nsegment_order: [SMB, Enterprise]"]}
+    for key, args in runs.items():
+        out = tmp_path / f"{key}.ipynb"
+        done = subprocess.run([sys.executable, "-m", "papermill", str(src), str(out), *args,
+                               "--cwd", str(tmp_path), "--no-progress-bar"],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        r = recorded_results(out)
+        assert {d["attribute"] for d in r["drivers"]} == {"segment"}, key
+        assert [s["segment"] for s in r["by_segment"]] == ["SMB", "Enterprise", "Mid-market"], key
+
+
+def test_a_list_parameter_that_is_not_a_list_is_refused_by_name():
+    from nps_kit.errors import ParameterError
+    from nps_kit.reports.parameters import as_list, as_mapping
+
+    with pytest.raises(ParameterError, match="parameter driver_columns must be a list"):
+        as_list("segment", "driver_columns")
+    with pytest.raises(ParameterError, match="segments"):
+        as_mapping("[1, 2]", "segments")

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from nps_kit.core.intervals import z_value
+from nps_kit.core.safetext import display_text
 from nps_kit.design.sample_size import anticipated_variance, as_fraction
 from nps_kit.errors import ParameterError, check_confidence
 
@@ -165,7 +166,8 @@ def stratified_plan(strata: pd.DataFrame, margin: float, segment_margin: float |
     notes = []
     short = [s for s, n_need, r in zip(segs, need_seg, reach) if n_need > r]
     if short:
-        notes.append(f"segment(s) {', '.join(short)} cannot reach +-{segment_margin:g} points even "
+        names = ", ".join(display_text(x, "plain", 40) for x in short)
+        notes.append(f"segment(s) {names} cannot reach +-{segment_margin:g} points even "
                      "if everyone is invited: the plan invites everyone there and states the "
                      "margin it gets")
     if recommended is None:

@@ -338,3 +338,18 @@ def test_a_list_parameter_that_is_not_a_list_is_refused_by_name():
         as_list("segment", "driver_columns")
     with pytest.raises(ParameterError, match="segments"):
         as_mapping("[1, 2]", "segments")
+
+
+@pytest.mark.parametrize("args", [
+    ["score", "demo:responses.csv"],
+    ["compare", "demo:responses.csv", "--id-column", "respondent_id"],
+    ["trend", "demo:responses.csv"],
+    ["abc", "--customers", "demo:customers.csv", "--responses", "demo:responses.csv",
+     "--resamples", "200"],
+    ["ltv", "--responses", "demo:responses.csv", "--outcomes", "demo:outcomes.csv"],
+])
+def test_every_command_with_waves_rolls_dates_up_to_periods(cli, args):
+    done = cli(*args, "--date-column", "date", "--period", "quarter", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert any("rolled up to quarters" in n for n in out["notes"]), out["notes"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from nps_kit.errors import ParameterError
 from nps_kit.revenue.study import abc_from_files
 from nps_kit.revenue.calllist import write_call_list
 from nps_kit.cli.common import (alias, add_confidence_argument, add_customer_id_option,
@@ -74,16 +73,13 @@ def run(args: argparse.Namespace) -> int:
     if args.cuts is not None:
         cut_options["revenue_cuts" if args.mode == "revenue" else "cuts"] = args.cuts
     wave, _ = wave_column(args)
-    if args.date_column:
-        raise ParameterError("abc reads the wave of each response from --wave-column; "
-                             "--date-column is not rolled up here yet (add a period column to "
-                             "the responses and pass it as --wave-column)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the warnings are kept in the result and reported below
         analysis = abc_from_files(
             args.customers, args.responses, customer_id=args.customer_id_column,
             revenue=args.revenue_column, respondent_id=args.id_column, score=args.score_column,
-            wave_column=wave, errors=args.errors, wave=args.wave,
+            wave_column=wave, errors=args.errors, wave=args.wave, date=args.date_column,
+            period=args.period,
             comment=args.comment_column, export=args.export, mode=args.mode, method=args.method,
             confidence=args.confidence, nonresponse=args.nonresponse, seed=args.seed,
             n_resamples=args.resamples, **cut_options,

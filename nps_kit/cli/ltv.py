@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from nps_kit.errors import ParameterError
 from nps_kit.cli.common import (add_confidence_argument, add_customer_id_option,
                                 add_encoding_option, add_export_option, add_id_option,
                                 add_json_option, add_score_option, add_wave_options, say,
@@ -51,15 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     wave_col, _ = wave_column(args)
-    if args.date_column:
-        raise ParameterError("ltv reads the wave of each response from --wave-column; "
-                             "--date-column is not rolled up here yet (add a period column to "
-                             "the responses and pass it as --wave-column)")
     joined = load_value_data(
         args.responses, args.outcomes, respondent_id=args.id_column,
         customer_id=args.customer_id_column, score=args.score_column, wave=wave_col,
         window="wave" if args.wave else "latest", wave_value=args.wave, ltv=args.ltv_column,
-        churn=args.churn_column, export=args.export,
+        churn=args.churn_column, export=args.export, date=args.date_column, period=args.period,
     )
     data = joined.data
     table = category_outcomes(data, args.ltv_column, args.churn_column, confidence=args.confidence,

@@ -761,7 +761,6 @@ class SampleSizePlan:
         pop = "a very large population" if self.population is None else f"a population of {self.population:,.0f}"
         basis = "in the worst case" if self.expected is None else "with the anticipated shares"
         reach = self.reachable_n
-        shown_n = self.classic_n if reach is None else min(self.classic_n, reach)
         capped = reach is not None and self.classic_n > reach
         out = [
             f"A classic survey calculator asks for {_people(self.classic_n, 'respondent')} from {pop} "

@@ -384,6 +384,8 @@ def load_value_data(
     customers: str | Path | None = None,
     customer_columns: tuple[str, ...] | list[str] = (),
     export: str = "auto",
+    date: str | None = None,
+    period: str = "month",
 ) -> JoinResult:
     """Read a responses file and an outcomes file (``demo:`` paths work) and join them.
 
@@ -398,13 +400,15 @@ def load_value_data(
     the default ``wave`` column each customer's one response is used. Both are said in
     :attr:`JoinResult.notes`. ``export`` is the layout of the responses file
     (:mod:`nps_kit.data.layouts`); the score column found is :attr:`JoinResult.score`.
+    ``date`` and ``period`` roll a date column up to periods that act as the waves
+    (:mod:`nps_kit.core.periods`).
     """
     from nps_kit.engines.dispatch import read_responses, read_table
     from nps_kit.data.paths import resolve_path
 
     loaded = read_responses(responses, score, id=respondent_id, wave=wave, errors="raise",
                             id_fallbacks=(customer_id,), wave_optional=wave == DEFAULT_WAVE_COLUMN,
-                            export=export)
+                            export=export, date=date, period=period)
     respondent_id, wave, score = loaded.id, loaded.wave, loaded.score
     out = read_table(outcomes)
     first = 1 if resolve_path(outcomes).suffix.lower() in (".parquet", ".pq") else 2

@@ -197,6 +197,8 @@ def abc_from_files(
     wave_column: str | None = DEFAULT_WAVE_COLUMN,
     errors: str = "raise",
     export: str = "auto",
+    date: str | None = None,
+    period: str = "month",
     **options,
 ) -> ABCAnalysis:
     """Read the customers and responses files (``demo:`` paths allowed) and run
@@ -208,12 +210,15 @@ def abc_from_files(
     without the default ``wave`` column all responses are one wave. Both are said in
     :attr:`ABCAnalysis.notes`. ``export`` is the layout of the responses file
     (:mod:`nps_kit.data.layouts`; a survey-tool export's score column may be named by its question).
+    ``date`` and ``period`` roll a date column up to weeks, months or quarters, which then are the
+    waves (:mod:`nps_kit.core.periods`).
     """
     customers = read_table(customers_file)
     loaded = read_responses(responses_file, score, id=respondent_id, wave=wave_column,
                             errors=errors, columns=[c for c in (options.get("comment"),) if c],
                             id_fallbacks=(customer_id,),
-                            wave_optional=wave_column == DEFAULT_WAVE_COLUMN, export=export)
+                            wave_optional=wave_column == DEFAULT_WAVE_COLUMN, export=export,
+                            date=date, period=period)
     result = abc_analysis(
         customers, loaded.data, customer_id=customer_id, revenue=revenue,
         respondent_id=loaded.id, score=loaded.score, wave_column=loaded.wave,

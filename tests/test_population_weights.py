@@ -138,3 +138,38 @@ def test_compare_cli_with_a_population(cli):
     width = lambda rows: [r["ci_high"] - r["ci_low"] for r in rows]  # noqa: E731
     assert all(x < y for x, y in zip(width(b["changes"]), width(a["changes"])))
     assert any("finite population" in n for n in json.loads(finite.stdout)["notes"])
+
+
+def test_change_sizes_account_for_a_finite_population():
+    from nps_kit.design.power import change_power, change_sample_size, change_table
+
+    big = change_sample_size(10)
+    finite = change_sample_size(10, population=2000)
+    # Cochran's correction of the infinite size: 1569.8 / (1 + 1568.8 / 2000) = 879.6 -> 880
+    assert big.n == 1570 and finite.n == 880
+    assert change_power(finite.n, 10, population=2000) == pytest.approx(0.8, abs=0.002)
+    t = change_table([5, 10, 20], population=2000, response_rate=0.3)
+    assert t.set_index("change")["feasible"].to_dict() == {5.0: False, 10.0: False, 20.0: True}
+
+
+def test_weighted_wave_changes_refuse_a_panel_and_add_variances(cli, tmp_path):
+    import json
+
+    from nps_kit.waves.weighted import weighted_wave_changes
+
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"score": rng.integers(0, 11, 600), "wave": np.repeat(["W1", "W2"], 300),
+                          "w": rng.uniform(0.5, 2, 600)})
+    waves, changes = weighted_wave_changes(frame, "score", "wave", "w")
+    assert changes["se"].iloc[0] == pytest.approx(np.hypot(*waves["se"]))
+    assert changes["delta"].iloc[0] == pytest.approx(waves["nps"].iloc[1] - waves["nps"].iloc[0])
+    panel = frame.assign(id=np.tile(np.arange(300), 2))
+    from nps_kit.errors import DataError
+
+    with pytest.raises(DataError, match="more than one wave"):
+        weighted_wave_changes(panel, "score", "wave", "w", id="id")
+    frame.to_csv(tmp_path / "w.csv", index=False)
+    done = cli("compare", tmp_path / "w.csv", "--weight-column", "w", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["results"]["changes"][0]["delta"] == pytest.approx(changes["delta"].iloc[0])

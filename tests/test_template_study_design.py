@@ -41,7 +41,7 @@ def test_default_run_on_demo_data(run_template, tmp_path):
     # the side-by-side lesson: the classic n falls short of +-6 NPS points
     assert results["nps_margin_at_classic_n"] > 6
     assert results["detectable_change_independent"] == pytest.approx(
-        detectable_change(plan.nps_n, 0.8, 0.05, expected1=counts))
+        detectable_change(plan.nps_n, 0.8, 0.05, expected1=counts, population=2000))
     assert results["detectable_change_panel"] < results["detectable_change_independent"]
     segs = {r["segment"]: r for r in results["segment_allocation"]}
     assert set(segs) == {"SMB", "Mid-market", "Enterprise"}

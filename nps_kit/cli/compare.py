@@ -42,6 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", metavar="N",
                         help="people each wave could reach: finite population correction of the "
                              "overall intervals and changes (wald, adjusted-wald)")
+    parser.add_argument("--weight-column", metavar="COL",
+                        help="survey weights: weighted NPS per wave and changes between independent "
+                             "waves with linearised standard errors (no --by, no panel)")
+    parser.add_argument("--strata-column", metavar="COL",
+                        help="with --weight-column: the strata each wave was drawn in")
     parser.add_argument("--equivalence", type=float, default=None, metavar="M",
                         help="also test equivalence within +-M NPS points (two one-sided tests, "
                              "Schuirmann 1987): adds p_equivalence and the verdict equivalence")
@@ -54,10 +59,50 @@ def _wave_text(frame: pd.DataFrame, wave: str) -> pd.DataFrame:
     return frame.rename(columns={wave: "wave"}).assign(wave=lambda f: f["wave"].astype(str))
 
 
+def _weighted(args, loaded, notes) -> int:
+    from nps_kit.cli.common import plain, say, text_table
+    from nps_kit.design.sample_size import as_count
+    from nps_kit.errors import ParameterError
+    from nps_kit.waves.weighted import weighted_wave_changes
+
+    if args.by or args.baseline or args.equivalence:
+        raise ParameterError("--weight-column compares the overall NPS of consecutive waves; "
+                             "leave out --by, --baseline and --equivalence")
+    population = None if args.population is None else as_count(args.population, "--population")
+    waves, changes = weighted_wave_changes(
+        loaded.data, loaded.score, loaded.wave, args.weight_column, strata=args.strata_column,
+        id=loaded.id, confidence=args.confidence, adjust=args.adjust, population=population)
+    notes = [*notes, f"weighted by {args.weight_column!r}: linearised standard errors, waves as "
+                     "independent samples; effective n per wave "
+                     f"{waves['n_effective'].round(1).tolist()} (Kish)"]
+    closing = (f"Changes in NPS points, {args.confidence:.0%} intervals; p-values adjusted by "
+               f"{args.adjust}. Intervals cover sampling error only, under random response.")
+    if args.json:
+        emit(envelope("compare", results={"waves": waves, "changes": changes},
+                      parameters=parameters_from_args(args),
+                      method={"changes": "linearized (weights)", "weights": args.weight_column,
+                              "strata": args.strata_column, "adjust": args.adjust,
+                              "confidence": args.confidence, "population": population},
+                      summary=load_summary(loaded), dropped=loaded.report,
+                      notes=[*notes, closing]))
+        return 0
+    say("compare", notes)
+    print(text_table(waves[[loaded.wave, "n", "n_effective", "nps", "ci_low", "ci_high"]],
+                     float_format=lambda v: f"{v:.1f}"))
+    print()
+    print(text_table(changes[["from", "to", "delta", "ci_low", "ci_high", "p_value", "p_adjusted"]],
+                     float_format=lambda v: f"{v:.1f}"))
+    print("\n" + plain(closing))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     wave, optional = wave_column(args)
-    loaded, data, engine = read_for_command(args, id=args.id_column, wave=wave,
-                                            wave_optional=optional, columns=args.by)
+    if args.weight_column:
+        args.engine = "pandas"  # every answer's weight is needed
+    loaded, data, engine = read_for_command(
+        args, id=args.id_column, wave=wave, wave_optional=optional,
+        columns=[*args.by, *[c for c in (args.weight_column, args.strata_column) if c]])
     if loaded.wave is None:
         raise DataError(
             f"{args.file}: a comparison needs waves, and the file has no wave column"
@@ -65,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
             "Name the column that holds the wave of each answer with --wave-column COL."
         )
     notes = [*load_notes("compare", loaded, args), engine]
+    if args.weight_column:
+        return _weighted(args, loaded, notes)
     test_method = args.method if args.method in COMPARE_METHODS else "adjusted-wald"
     if test_method != args.method:
         notes.append(f"changes are tested with adjusted-wald ({args.method} is used for the "

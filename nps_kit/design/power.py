@@ -40,6 +40,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from nps_kit.core.compare import as_transition_table
+from nps_kit.core.intervals import finite_population_factor
 from nps_kit.design.sample_size import anticipated_variance, as_shares
 from nps_kit.errors import ParameterError, check_option
 
@@ -201,17 +202,20 @@ def change_power(
     design: str = "independent",
     transition=None,
     correlation: float | None = None,
+    population: float | None = None,
 ):
     """Power of the two-sided test to detect a change of ``change`` points with n per wave.
 
     Power = Phi(|delta| / sqrt(V / n) - z) + Phi(-|delta| / sqrt(V / n) - z), z = z_{1 - alpha/2}.
-    Vectorised over ``n`` and ``change`` (numpy broadcasting).
+    Vectorised over ``n`` and ``change`` (numpy broadcasting). With ``population`` (each wave
+    drawn from N people) V / n is multiplied by (N - n) / (N - 1).
     """
     alpha = _check_level(alpha, "alpha")
     v = difference_variance(expected1, expected2, design=design, transition=transition, correlation=correlation)
     nn = np.asarray(n, dtype=float)
     if np.any(nn < 1):
         raise ParameterError("n must be at least 1 respondent per wave")
+    v = v * finite_population_factor(nn, population) ** 2
     delta = np.abs(np.asarray(change, dtype=float)) / 100.0
     z = norm.ppf(1.0 - alpha / 2.0)
     with np.errstate(divide="ignore"):
@@ -230,6 +234,7 @@ def change_sample_size(
     design: str = "independent",
     transition=None,
     correlation: float | None = None,
+    population: float | None = None,
 ) -> ChangeSampleSize:
     """Respondents per wave needed to detect a change of ``change`` NPS points.
 
@@ -246,6 +251,10 @@ def change_sample_size(
         Two-sided significance level, e.g. 0.05.
     expected1, expected2, design, transition, correlation
         See :func:`difference_variance`.
+    population : float, optional
+        People each wave is drawn from: n = n0 / (1 + (n0 - 1) / N), the correction the analysis
+        applies (:mod:`nps_kit.core.intervals`). A change that needs more than N per wave cannot
+        be seen; the result then has n = N and its power.
 
     Returns
     -------
@@ -264,9 +273,12 @@ def change_sample_size(
     delta = _check_change(change) / 100.0
     v = difference_variance(expected1, expected2, design=design, transition=transition, correlation=correlation)
     zsum = norm.ppf(1.0 - alpha / 2.0) + norm.ppf(power)
-    n = int(max(np.ceil(np.round(zsum**2 * v / delta**2, 9)), 1))
+    n0 = zsum**2 * v / delta**2
+    if population is not None:
+        n0 = min(n0 / (1 + (n0 - 1) / float(population)), float(population))
+    n = int(max(np.ceil(np.round(n0, 9)), 1))
     achieved = change_power(n, change, alpha, expected1=expected1, expected2=expected2, design=design,
-                            transition=transition, correlation=correlation)
+                            transition=transition, correlation=correlation, population=population)
     return ChangeSampleSize(n=n, change=float(change), power=power, alpha=alpha, achieved_power=float(achieved),
                             variance=v, design=design)
 
@@ -281,6 +293,7 @@ def detectable_change(
     design: str = "independent",
     transition=None,
     correlation: float | None = None,
+    population: float | None = None,
 ):
     """Smallest change in NPS points that n respondents per wave detect with the given power.
 
@@ -298,6 +311,7 @@ def detectable_change(
     nn = np.asarray(n, dtype=float)
     if np.any(nn < 1):
         raise ParameterError("n must be at least 1 respondent per wave")
+    v = v * finite_population_factor(nn, population) ** 2
     out = 100.0 * (norm.ppf(1.0 - alpha / 2.0) + norm.ppf(power)) * np.sqrt(v / nn)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -345,22 +359,31 @@ def change_table(
     expected2: Sequence[float] | None = None,
     transition=None,
     correlation: float | None = None,
+    population: float | None = None,
+    response_rate: float | None = None,
 ) -> pd.DataFrame:
     """Respondents per wave for each change, independent and (when specified) panel, tidy.
+
+    With ``population`` each size is corrected for a finite population (:func:`change_sample_size`)
+    and ``feasible`` says whether the population can give it: n at most N times
+    ``response_rate`` (a fraction; N when not given).
 
     Returns
     -------
     DataFrame
-        Columns ``design``, ``change``, ``n``, ``power``, ``alpha``, ``variance``.
+        Columns ``design``, ``change``, ``n``, ``power``, ``alpha``, ``variance``, ``feasible``.
     """
     designs = ["independent"] + (["panel"] if transition is not None or correlation is not None else [])
     rows = []
     for design in designs:
         extra = {} if design == "independent" else {"transition": transition, "correlation": correlation}
         for c in changes:
-            r = change_sample_size(c, power, alpha, expected1=expected1, expected2=expected2, design=design, **extra)
+            r = change_sample_size(c, power, alpha, expected1=expected1, expected2=expected2,
+                                   design=design, population=population, **extra)
             rows.append({"design": design, "change": float(c), "n": r.n, "power": power, "alpha": alpha,
-                         "variance": r.variance})
+                         "variance": r.variance,
+                         "feasible": population is None or
+                         r.n <= np.floor(float(population) * (response_rate or 1.0))})
     return pd.DataFrame(rows)
 
 

@@ -88,7 +88,8 @@ def test_no_scientific_notation_money_with_thousands_separators():
     cells = show(frame).frame
     assert cells["Revenue"].tolist() == ["3,389,185", "12,000,000,000"]
     assert cells["p-value"].tolist() == ["<0.001", "0.012"]
-    assert cells["Lift"].tolist() == ["0.00", "no promoter mention"]  # not an infinity
+    assert cells["Lift"].tolist() == ["0.00", "\u2013*"]  # not an infinity; a footnote says why
+    assert any("no promoter mentioned the theme" in f for f in show(frame).footnotes)
     assert cells["Churn rate"].tolist() == ["0.0%", "35.9%"]
 
 

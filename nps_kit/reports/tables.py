@@ -74,8 +74,9 @@ MAX_TEXT_CHARS = 2_000
 
 DASH = "\u2013"
 
-NO_PROMOTER_MENTION = "no promoter mention"
-"""Shown for a lift whose denominator (the promoters' share) is 0, instead of an infinity."""
+NO_PROMOTER_MENTION = "\u2013*"
+"""Shown for a lift whose denominator (the promoters' share) is 0, instead of an infinity (a
+footnote under the table says why; narrow, so a table keeps its width)."""
 """What a missing value is shown as (an en dash)."""
 
 FORMATS: tuple[str, ...] = (
@@ -609,8 +610,8 @@ def show(
         cells = [format_value(v, fmt) for v in data[c].astype(object).tolist()]
         if c in ("lift", "lift_low", "lift_high") and any(v in ("∞", "-∞") for v in cells):
             cells = [NO_PROMOTER_MENTION if v == "∞" else v for v in cells]
-            notes = [*notes, f"{NO_PROMOTER_MENTION}: no promoter mentioned the theme, so there "
-                             "is no ratio (detractors only)"]
+            notes = [*notes, f"{NO_PROMOTER_MENTION} no promoter mentioned the theme, so there is "
+                             "no ratio (detractors only)"]
         if fmt == "text":  # labels (short as a rule) to LABEL_CHARS, comments to MAX_TEXT_CHARS
             typical = float(np.median([len(v) for v in cells])) if cells else 0.0
             limit = LABEL_CHARS if typical <= LABEL_CHARS / 2 else MAX_TEXT_CHARS

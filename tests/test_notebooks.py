@@ -164,6 +164,11 @@ def test_03_interval_methods(run_template, tmp_path):
 
 def test_04_pitfalls(run_template, tmp_path):
     _, res = run_template(_nb("04_pitfalls"), tmp_path)
+    # peeking: ten naive looks inflate false alarms to about 0.19; boundaries keep about 0.05
+    peek = {r["rule"]: r["false_alarm_rate"] for r in res["peeking"]}
+    assert 0.16 <= peek["stop at the first p < alpha (naive)"] <= 0.23
+    assert 0.03 <= peek["one test at the end"] <= 0.07
+    assert 0.03 <= peek["Pocock boundary"] <= 0.07 and 0.03 <= peek["O'Brien-Fleming boundary"] <= 0.07
     # the model's truth, by an independent simulation of the latent score model
     rng = np.random.default_rng(21)
     raw = np.clip(np.rint(7.6 + 1.5 * rng.standard_normal(500_000) + rng.normal(0, 0.9, 500_000)), 0, 10)

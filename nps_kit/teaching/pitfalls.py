@@ -516,8 +516,41 @@ def small_sample_swings(
     )
 
 
+def peeking(runs: int = 2000, looks: int = 10, batch: int = 100,
+            shares: Sequence[float] = (0.2, 0.3, 0.5), alpha: float = 0.05,
+            seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """False alarms when a change is tested after every batch of answers (peeking).
+
+    Two waves with the same true shares are fielded in ``looks`` batches of ``batch`` answers
+    each; after each batch the change is tested (independent samples, Wald z). Returns, per
+    stopping rule, the share of ``runs`` in which a change was declared although none exists:
+    the first look with p < alpha ("naive"), one test at the end, and the Pocock and
+    O'Brien-Fleming boundaries of :func:`nps_kit.design.monitor.sequential_boundaries`.
+    Armitage, McPherson & Rowe (1969): about 0.19 for ten naive looks at 5 %.
+    """
+    from nps_kit.design.monitor import sequential_boundaries
+
+    rng = np.random.default_rng(seed)
+    p = np.asarray(shares, dtype=float) / float(np.sum(shares))
+    a = rng.multinomial(batch, p, size=(runs, looks)).cumsum(axis=1)
+    b = rng.multinomial(batch, p, size=(runs, looks)).cumsum(axis=1)
+    n = batch * np.arange(1, looks + 1)[None, :]
+    nps = lambda c: (c[..., 2] - c[..., 0]) / n  # noqa: E731
+    var = lambda c: (c[..., 2] + c[..., 0]) / n - nps(c) ** 2  # noqa: E731
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.abs(nps(b) - nps(a)) / np.sqrt((var(a) + var(b)) / n)
+    crit = norm.ppf(1 - alpha / 2)
+    rows = [("stop at the first p < alpha (naive)", float((z >= crit).any(axis=1).mean())),
+            ("one test at the end", float((z[:, -1] >= crit).mean()))]
+    for kind, name in (("pocock", "Pocock boundary"), ("obrien-fleming", "O'Brien-Fleming boundary")):
+        bound = sequential_boundaries(looks, alpha, kind)["z_boundary"].to_numpy()
+        rows.append((name, float((z >= bound[None, :]).any(axis=1).mean())))
+    return pd.DataFrame(rows, columns=["rule", "false_alarm_rate"]).assign(
+        looks=looks, batch=batch, runs=runs, alpha=alpha)
+
+
 __all__ = [
-    "ChannelBias", "incentive_inflation", "IncentiveInflation", "latent_score_nps",
+    "peeking", "ChannelBias", "incentive_inflation", "IncentiveInflation", "latent_score_nps",
     "measured_vs_truth", "nonresponse_rules", "NONRESPONSE_SHAPES", "SampleSwings",
     "simulate_email_only_bias", "small_sample_swings",
 ]

@@ -136,7 +136,7 @@ def _engine_name() -> str:
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None,
-                                     kernel_log=None, **kwargs):
+                                     kernel_log=None, kernel_env=None, **kwargs):
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(
                 kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
@@ -144,9 +144,10 @@ def _engine_name() -> str:
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
             )
             client = PapermillNotebookClient(nb_man, **final)
+            start = {} if kernel_env is None else {"env": kernel_env}  # the kernel's own environment
             if kernel_log is None:
-                return client.execute()
-            return client.execute(stdout=kernel_log, stderr=kernel_log)
+                return client.execute(**start)
+            return client.execute(stdout=kernel_log, stderr=kernel_log, **start)
 
     papermill_engines.register(name, _QuietKernelEngine)
     return name
@@ -162,22 +163,16 @@ def _execute(template: Template, parameters: dict[str, Any], target: Path, cwd: 
     warnings.filterwarnings("ignore", message="Cell is missing an id field")
     from nps_kit.core.hints import CONTEXT_VARIABLE, PARAMETERS_VARIABLE, TEMPLATE_CONTEXT
 
-    saved = {k: os.environ.get(k) for k in (CONTEXT_VARIABLE, PARAMETERS_VARIABLE)}
-    os.environ[CONTEXT_VARIABLE] = TEMPLATE_CONTEXT  # messages name template parameters
-    os.environ[PARAMETERS_VARIABLE] = ",".join(template.parameter_names)
-    try:
-        with open(target.parent / "kernel.log", "wb") as log:
-            pm.execute_notebook(
-                str(template.path), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
-                engine_name=_engine_name(), kernel_log=log, cwd=str(cwd), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False,
-            )
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    # Messages inside the kernel name template parameters. The variables go to the kernel's own
+    # environment, never to this process's: runs in parallel threads (the demo) would race on it.
+    env = {**os.environ, CONTEXT_VARIABLE: TEMPLATE_CONTEXT,
+           PARAMETERS_VARIABLE: ",".join(template.parameter_names)}
+    with open(target.parent / "kernel.log", "wb") as log:
+        pm.execute_notebook(
+            str(template.path), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
+            engine_name=_engine_name(), kernel_log=log, kernel_env=env, cwd=str(cwd),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        )
 
 
 CHECK_COLUMNS_BYTES = 50_000_000

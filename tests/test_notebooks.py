@@ -162,6 +162,35 @@ def test_03_interval_methods(run_template, tmp_path):
     assert ex["adjusted-wald"]["ci_low"] == pytest.approx(100 * (pa - da - norm.ppf(0.975) * math.sqrt(va / 13)))
 
 
+def test_04_exercise_1_sentences_follow_the_numbers(tmp_path):
+    """Exercise 1 (email_slope = 0): no e-mail bias, and the text must say so (it used to say
+    'far more than its sampling error' and 'cuts the bias' in that run). Run with plain papermill
+    and a list parameter given as text (-p), as a student would."""
+    import subprocess
+    import sys
+
+    from nps_kit.reports import recorded_results
+
+    out = tmp_path / "04.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", str(_nb("04_pitfalls")), str(out),
+                           "-p", "email_slope", "0", "-p", "shares", "[0.25, 0.35, 0.40]",
+                           "-p", "n_sim", "200", "-p", "n_series", "200", "-p", "peek_runs", "300",
+                           "--cwd", str(tmp_path), "--no-progress-bar"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    res = recorded_results(out)
+    bias = {r["estimator"]: r for r in res["channel_bias"]}
+    first = res["channel_sentences"][0]
+    email = bias["e-mail only"]
+    if abs(email["bias"]) <= email["sd"]:
+        assert "within its sampling error" in first and "far more" not in first
+    for line, (now, before) in zip(res["channel_sentences"][1:3],
+                                   (("e-mail + phone, pooled", "e-mail only"),
+                                    ("e-mail + phone, weighted", "e-mail + phone, pooled"))):
+        if abs(bias[now]["bias"]) >= abs(bias[before]["bias"]):
+            assert "cuts the bias" not in line, line
+
+
 def test_04_pitfalls(run_template, tmp_path):
     _, res = run_template(_nb("04_pitfalls"), tmp_path)
     # peeking: ten naive looks inflate false alarms to about 0.19; boundaries keep about 0.05

@@ -18,7 +18,7 @@ from nps_kit.teaching.coverage import (
     RESAMPLING_METHODS,
 )
 from nps_kit.teaching.pitfalls import (
-    ChannelBias, incentive_inflation, IncentiveInflation, latent_score_nps, measured_vs_truth,
+    ChannelBias, describe_channel_bias, incentive_inflation, IncentiveInflation, latent_score_nps, measured_vs_truth,
     nonresponse_rules, NONRESPONSE_SHAPES, peeking, SampleSwings, simulate_email_only_bias,
     small_sample_swings,
 )
@@ -29,5 +29,5 @@ __all__ = [
     "mean_rises_nps_falls", "MEAN_TRAP_AFTER", "MEAN_TRAP_BEFORE", "measured_vs_truth",
     "nonresponse_rules", "NONRESPONSE_SHAPES", "population_counts", "RESAMPLING_METHODS",
     "SampleSwings", "score_statistics", "scores_from_distribution", "simulate_email_only_bias",
-    "simulated_margin", "small_sample_swings", "peeking",
+    "simulated_margin", "small_sample_swings", "peeking", "describe_channel_bias",
 ]

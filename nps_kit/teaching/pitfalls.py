@@ -516,6 +516,43 @@ def small_sample_swings(
     )
 
 
+def describe_channel_bias(result: "ChannelBias", phone_slope: float | None = None) -> list[str]:
+    """Sentences about the e-mail-only bias that follow the simulated numbers in every case.
+
+    A bias is called larger than its sampling error only when it exceeds two simulation standard
+    deviations of that estimator; a correction is said to cut the bias only when it does, and
+    to make it worse when it does that (with no bias to remove, weighting only adds noise).
+    """
+    t = result.summary.set_index("estimator")
+    email, pooled, weighted = (t.loc[k] for k in ("e-mail only", "e-mail + phone, pooled",
+                                                  "e-mail + phone, weighted"))
+
+    def size(row) -> str:
+        b, sd = abs(float(row["bias"])), float(row["sd"])
+        return ("far more than its sampling error" if b > 2 * sd else
+                "about as large as its sampling error" if b > sd else
+                "within its sampling error, so no real bias")
+
+    lines = [f"E-mail only misses the true NPS ({result.true_nps:+.1f}) by {float(email['bias']):+.1f} "
+             f"points on average: {size(email)} (sd {float(email['sd']):.1f})."]
+    for name, row, before in (("Adding the phone answers", pooled, email),
+                              ("Weighting them up to all non-responders", weighted, pooled)):
+        b, b0 = abs(float(row["bias"])), abs(float(before["bias"]))
+        margin = float(row["sd"]) / 2
+        if b < b0 - margin:
+            verb = f"cuts the bias to {float(row['bias']):+.1f} points"
+        elif b > b0 + margin:
+            verb = (f"makes it larger ({float(row['bias']):+.1f} points): with little bias to "
+                    "remove, the correction only adds its own error")
+        else:
+            verb = f"changes little ({float(row['bias']):+.1f} points)"
+        lines.append(f"{name} {verb}; its sd is {float(row['sd']):.1f}.")
+    if phone_slope and abs(float(weighted["bias"])) > float(weighted["sd"]):
+        lines.append("What is left comes from the phone's own dependence on loyalty (set "
+                     "`phone_slope = 0` to see it vanish).")
+    return lines
+
+
 def peeking(runs: int = 2000, looks: int = 10, batch: int = 100,
             shares: Sequence[float] = (0.2, 0.3, 0.5), alpha: float = 0.05,
             seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -550,7 +587,7 @@ def peeking(runs: int = 2000, looks: int = 10, batch: int = 100,
 
 
 __all__ = [
-    "peeking", "ChannelBias", "incentive_inflation", "IncentiveInflation", "latent_score_nps",
+    "describe_channel_bias", "peeking", "ChannelBias", "incentive_inflation", "IncentiveInflation", "latent_score_nps",
     "measured_vs_truth", "nonresponse_rules", "NONRESPONSE_SHAPES", "SampleSwings",
     "simulate_email_only_bias", "small_sample_swings",
 ]

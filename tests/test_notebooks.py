@@ -371,3 +371,25 @@ def test_06_beyond_significance(run_template, tmp_path):
     assert chart["signal"].iloc[drop:].any()
     assert res["chart_false_alarms"] == []
     assert res["chart_trend"]["slope_high"] < 0   # the series falls
+
+
+def test_list_parameters_work_with_papermill_p(tmp_path):
+    """The issue's case: -p expected_shares "[0.45, 0.10, 0.45]" used to split the text into
+    characters; now it is read as the list it says, like -y."""
+    import subprocess
+    import sys
+
+    from nps_kit.reports import recorded_results
+
+    out = tmp_path / "02.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", str(_nb("02_precision_and_sample_size")),
+                           str(out), "-p", "expected_shares", "[0.45, 0.10, 0.45]",
+                           "--cwd", str(tmp_path), "--no-progress-bar"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert recorded_results(out)
+    bad = subprocess.run([sys.executable, "-m", "papermill", str(_nb("02_precision_and_sample_size")),
+                          str(tmp_path / "bad.ipynb"), "-p", "expected_shares", "0.45",
+                          "--cwd", str(tmp_path), "--no-progress-bar"],
+                         capture_output=True, text=True, timeout=600)
+    assert bad.returncode != 0 and "parameter expected_shares must be a list" in bad.stderr + bad.stdout

@@ -137,6 +137,13 @@ def wave_column(args: argparse.Namespace) -> tuple[str | None, bool]:
     return args.wave_column, False
 
 
+def add_weight_options(parser: argparse.ArgumentParser, purpose: str) -> None:
+    """``--weight-column`` and ``--strata-column``, the same in every command that weights."""
+    parser.add_argument("--weight-column", metavar="COL", help=f"survey weights: {purpose}")
+    parser.add_argument("--strata-column", metavar="COL",
+                        help="with --weight-column: the strata the sample was drawn in")
+
+
 def add_errors_options(parser: argparse.ArgumentParser) -> None:
     """``--errors raise|drop`` and ``--dropped-report CSV``."""
     from nps_kit.data.files import ERROR_MODES
@@ -235,6 +242,6 @@ P_COLUMNS = frozenset({"p_value", "p_adjusted", "p_equivalence", "p_equivalence_
 __all__ = [
     "add_confidence_argument", "add_customer_id_option", "add_encoding_option",
     "add_errors_options", "add_export_option", "add_id_option", "add_json_option",
-    "add_score_option", "add_wave_options", "alias", "frame_to_records", "json_value",
+    "add_score_option", "add_wave_options", "add_weight_options", "alias", "frame_to_records", "json_value",
     "load_notes", "load_summary", "parse_confidence", "parse_level", "say", "wave_column",
 ]

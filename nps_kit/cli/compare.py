@@ -42,11 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", metavar="N",
                         help="people each wave could reach: finite population correction of the "
                              "overall intervals and changes (wald, adjusted-wald)")
-    parser.add_argument("--weight-column", metavar="COL",
-                        help="survey weights: weighted NPS per wave and changes between independent "
-                             "waves with linearised standard errors (no --by, no panel)")
-    parser.add_argument("--strata-column", metavar="COL",
-                        help="with --weight-column: the strata each wave was drawn in")
+    from nps_kit.cli.common import add_weight_options
+
+    add_weight_options(parser, "weighted NPS per wave and changes between independent waves with "
+                               "linearised standard errors (no --by, no panel)")
     parser.add_argument("--equivalence", type=float, default=None, metavar="M",
                         help="also test equivalence within +-M NPS points (two one-sided tests, "
                              "Schuirmann 1987): adds p_equivalence and the verdict equivalence")

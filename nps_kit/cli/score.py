@@ -45,11 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", metavar="N",
                         help="people who could have answered (finite population correction of "
                              "the intervals; without --by; wald and adjusted-wald)")
-    parser.add_argument("--weight-column", metavar="COL",
-                        help="survey weights: weighted NPS with a linearised interval and the "
-                             "effective n (Kish)")
-    parser.add_argument("--strata-column", metavar="COL",
-                        help="with --weight-column: the strata the sample was drawn in")
+    from nps_kit.cli.common import add_weight_options
+
+    add_weight_options(parser, "weighted NPS with a linearised interval and the effective n (Kish)")
     add_engine_option(parser)
     add_json_option(parser)
 

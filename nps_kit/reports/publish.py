@@ -44,11 +44,9 @@ def publish_notebook(notebook: str | Path, outdir: str | Path | None = None) -> 
     """
     import nbformat
 
-    from nps_kit.data.writer import write_text, write_workbook
     from nps_kit.reports.html import notebook_to_html
-    from nps_kit.reports.record import (private_from_notebook, results_from_notebook,
-                                        tables_from_notebook)
-    from nps_kit.reports.runner import report_json
+    from nps_kit.reports.record import private_from_notebook, results_from_notebook
+    from nps_kit.reports.runner import write_report_files
 
     path = Path(notebook)
     try:
@@ -73,10 +71,6 @@ def publish_notebook(notebook: str | Path, outdir: str | Path | None = None) -> 
                   "input_path": meta.get("input_path"), "papermill_version": meta.get("version")}
     timing = {"started": meta.get("start_time"), "finished": meta.get("end_time"),
               "seconds": meta.get("duration")}
-    sheets = tables_from_notebook(nb)
-    outputs = {"notebook": path.name, "html": f"{name}.html",
-               "workbook": f"{name}.xlsx" if sheets else None, "sheets": list(sheets)}
-    html = write_text(out / f"{name}.html", page)
-    book = write_workbook(sheets, out / f"{name}.xlsx") if sheets else None
-    js = write_text(out / f"{name}.json", report_json(results, provenance, timing, outputs))
-    return Published(html=html, json=js, workbook=book)
+    written = write_report_files(out, name, nb, page, results, provenance, timing,
+                                 notebook=path.name)
+    return Published(html=written["html"], json=written["json"], workbook=written["workbook"])

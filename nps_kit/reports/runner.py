@@ -279,9 +279,7 @@ def run_template(
 
     from nps_kit.reports.html import notebook_to_html
     from nps_kit.reports.provenance import provenance as make_provenance
-    from nps_kit.data.writer import write_workbook
-    from nps_kit.reports.record import (private_from_notebook, results_from_notebook,
-                                        tables_from_notebook)
+    from nps_kit.reports.record import private_from_notebook, results_from_notebook
 
     tpl = template if isinstance(template, Template) else find_template(template)
     given = dict(parameters or {})
@@ -345,16 +343,9 @@ def run_template(
                 write_text(failed_path, _notebook_text(nb, failed_path))
                 raise
         timing = {"started": started, "finished": finished, "seconds": round(seconds, 3)}
-        sheets = tables_from_notebook(nb)
-        outputs = {"notebook": f"{name}.ipynb", "html": f"{name}.html" if html else None,
-                   "workbook": f"{name}.xlsx" if sheets else None, "sheets": list(sheets)}
-        report = report_json(results, prov, timing, outputs)
         write_text(final_notebook, _notebook_text(nb, final_notebook))
-        if html:
-            write_text(outdir / f"{name}.html", page)
-        if sheets:
-            write_workbook(sheets, outdir / f"{name}.xlsx")
-        write_text(outdir / f"{name}.json", report)
+        written = write_report_files(outdir, name, nb, page if html else None, results, prov,
+                                     timing, notebook=final_notebook.name)
         if failed_path.exists():
             failed_path.unlink()  # a stale failure from an earlier run no longer applies
     finally:
@@ -363,12 +354,32 @@ def run_template(
         template=name,
         notebook=outdir / f"{name}.ipynb",
         html=outdir / f"{name}.html" if html else None,
-        workbook=outdir / f"{name}.xlsx" if sheets else None,
+        workbook=written["workbook"],
         json=outdir / f"{name}.json",
         results=results,
         provenance=prov,
         timing=timing,
     )
+
+
+def write_report_files(outdir: Path, name: str, nb: Any, page: str | None, results: dict,
+                       provenance: dict, timing: dict, *, notebook: str) -> dict[str, Path | None]:
+    """Write ``NAME.html`` (when ``page``), ``NAME.xlsx`` (the reader tables, when any) and
+    ``NAME.json`` through the one writer; the JSON's ``outputs`` names what was written.
+
+    Used by :func:`run_template` and :func:`nps_kit.reports.publish.publish_notebook`.
+    """
+    from nps_kit.data.writer import write_workbook
+    from nps_kit.reports.record import tables_from_notebook
+
+    outdir = Path(outdir)
+    sheets = tables_from_notebook(nb)
+    outputs = {"notebook": notebook, "html": f"{name}.html" if page is not None else None,
+               "workbook": f"{name}.xlsx" if sheets else None, "sheets": list(sheets)}
+    html = write_text(outdir / f"{name}.html", page) if page is not None else None
+    book = write_workbook(sheets, outdir / f"{name}.xlsx") if sheets else None
+    js = write_text(outdir / f"{name}.json", report_json(results, provenance, timing, outputs))
+    return {"html": html, "workbook": book, "json": js}
 
 
 _OWNER_FILE = "owner.pid"
@@ -493,5 +504,5 @@ def load_parameter_file(path: str | Path) -> dict[str, Any]:
 
 __all__ = [
     "CHECK_COLUMNS_BYTES", "check_input_columns", "KERNEL_NAME", "load_parameter_file", "OUTPUT_DIR_PARAMETER", "output_path", "OUTPUT_SUFFIX",
-    "remove_stale_work_folders", "report_json", "run_template", "RunResult", "TemplateRunError",
+    "remove_stale_work_folders", "report_json", "run_template", "write_report_files", "RunResult", "TemplateRunError",
 ]

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fielding": ("nps_kit.cli.fielding", "during fielding: the current margin, answers and invitations still needed, when to stop"),
     "series": ("nps_kit.cli.series", "a periodic report series: one folder per period, a history, a site"),
     "publish": ("nps_kit.cli.publish", "turn a notebook executed by papermill into the shareable HTML, JSON and .xlsx"),
+    "handouts": ("nps_kit.cli.handouts", "teaching notebooks as self-contained HTML handouts, formulas rendered offline"),
     "drivers": ("nps_kit.cli.drivers", "key drivers: change in NPS points per attribute (multinomial logit)"),
 }
 

@@ -175,6 +175,27 @@ def _execute(template: Template, parameters: dict[str, Any], target: Path, cwd: 
         )
 
 
+def run_notebook(source: Path, target: Path, parameters: dict[str, Any], cwd: Path) -> None:
+    """Execute any notebook with papermill on the ``python3`` kernel, the kernel's log in
+    ``kernel.log`` beside ``target`` (not on the user's terminal).
+
+    Raises
+    ------
+    papermill.PapermillExecutionError
+        When a cell fails; ``target`` then holds the notebook with the error.
+    """
+    import papermill as pm
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Cell is missing an id field")
+    with open(target.parent / "kernel.log", "wb") as log:
+        pm.execute_notebook(
+            str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME,
+            engine_name=_engine_name(), kernel_log=log, cwd=str(cwd),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        )
+
+
 CHECK_COLUMNS_BYTES = 50_000_000
 """Input files up to this size are read before the kernel starts, to check column parameters."""
 
@@ -504,5 +525,5 @@ def load_parameter_file(path: str | Path) -> dict[str, Any]:
 
 __all__ = [
     "CHECK_COLUMNS_BYTES", "check_input_columns", "KERNEL_NAME", "load_parameter_file", "OUTPUT_DIR_PARAMETER", "output_path", "OUTPUT_SUFFIX",
-    "remove_stale_work_folders", "report_json", "run_template", "write_report_files", "RunResult", "TemplateRunError",
+    "remove_stale_work_folders", "report_json", "run_notebook", "run_template", "write_report_files", "RunResult", "TemplateRunError",
 ]

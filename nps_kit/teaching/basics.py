@@ -108,7 +108,90 @@ def score_statistics(data: pd.DataFrame, score: str = "score", by: str = "wave")
     return pd.DataFrame(rows)
 
 
+def as_score_shares(shares: Mapping, name: str) -> dict[int, float]:
+    """A score distribution parameter ``{score: share}`` with whole-number keys 0-10.
+
+    papermill's ``-y`` writes mapping keys as text (``{"0": 0.25}``); this reads them back as
+    scores, and refuses a key that is not a score or a share that is not a number in [0, 1].
+    """
+    out = {}
+    for key, value in dict(shares).items():
+        try:
+            score = float(key)
+            share = float(value)
+        except (TypeError, ValueError):
+            raise ParameterError(f"{name}: {key!r}: {value!r} is not score: share; write for example "
+                                 "{0: 0.25, 8: 0.2, 9: 0.55}") from None
+        if not score.is_integer() or not 0 <= score <= 10 or not 0 <= share <= 1:
+            raise ParameterError(f"{name}: {key!r}: {value!r}: scores are whole numbers 0-10 and shares "
+                                 "lie between 0 and 1")
+        out[int(score)] = share
+    return out
+
+
+def describe_change(what: str, before: float, after: float, decimals: int = 1, unit: str = "",
+                    signed: bool = False) -> str:
+    """"the NPS goes from +40.0 to +30.0 (down 10.0 points)", or "stays at ..." when the printed
+    values are equal (so a sentence never says "down 0.0")."""
+    fmt = f"{{:{'+' if signed else ''}.{decimals}f}}"
+    a, b = fmt.format(before), fmt.format(after)
+    unit_text = f" {unit}" if unit else ""
+    gap = round(after, decimals) - round(before, decimals)
+    if a == b or round(abs(gap), decimals) == 0:
+        return f"{what} stays at {a}"
+    return f"{what} goes from {a} to {b} ({'up' if gap > 0 else 'down'} {abs(gap):.{decimals}f}{unit_text})"
+
+
+_CATEGORY = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
+
+
+def explain_mean_vs_nps(data: pd.DataFrame, score: str = "score", by: str = "wave") -> list[str]:
+    """Sentences saying what moved between two groups of scores, category by category.
+
+    For each category: its share in each group and the mean score inside it. The NPS moves only
+    with the promoter and detractor shares; the mean also moves with scores inside a category.
+
+    Returns
+    -------
+    list of str
+        One sentence per category that changed, then the sentence that names which measure
+        followed which change.
+    """
+    groups = list(dict.fromkeys(data[by]))
+    if len(groups) != 2:
+        raise ParameterError(f"explain_mean_vs_nps needs exactly two groups in {by!r}, got {len(groups)}")
+    first, second = (data.loc[data[by] == g, score].dropna().astype(float) for g in groups)
+    lines, inside, crossing = [], False, False
+    for name, (lo, hi) in _CATEGORY.items():
+        a, b = first[(first >= lo) & (first <= hi)], second[(second >= lo) & (second <= hi)]
+        sa, sb = len(a) / max(len(first), 1), len(b) / max(len(second), 1)
+        pa, pb = round(100 * sa), round(100 * sb)
+        if pa == pb:
+            text = f"The {name} share stays at {pa} %"
+        else:
+            text = (f"The {name} share goes from {pa} % to {pb} % "
+                    f"({'up' if pb > pa else 'down'} {abs(pb - pa)} points)")
+        if len(a) and len(b):
+            ma, mb = a.mean(), b.mean()
+            if round(ma, 1) != round(mb, 1):
+                inside = True
+                text += f"; inside the category the mean score {describe_change('', ma, mb, 1).strip()}"
+        if round(100 * sa) != round(100 * sb):
+            crossing = crossing or name != "passive"
+        lines.append(text + ".")
+    if inside and crossing:
+        lines.append("The mean follows both kinds of move; the NPS follows only the promoter and "
+                     "detractor shares.")
+    elif inside:
+        lines.append("Only scores inside the categories moved: the mean changes, the NPS cannot.")
+    elif crossing:
+        lines.append("Only the category shares moved, so both measures follow them.")
+    else:
+        lines.append("Nothing moved between the groups.")
+    return lines
+
+
 __all__ = [
-    "mean_rises_nps_falls", "MEAN_TRAP_AFTER", "MEAN_TRAP_BEFORE", "score_statistics",
+    "as_score_shares", "describe_change", "explain_mean_vs_nps", "mean_rises_nps_falls", "MEAN_TRAP_AFTER", "MEAN_TRAP_BEFORE", "score_statistics",
     "scores_from_distribution",
 ]

@@ -26,7 +26,7 @@ _MARK = {"right": "Right", "not yet": "Not yet", "no answer": "No answer yet",
          "set up first": "Set up first"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Check:
     """The verdict of one exercise's self-check.
 
@@ -49,11 +49,12 @@ class Check:
     message: str
     expected: Any
     unit: str = ""
+    shows_value: bool = True
 
     def _repr_markdown_(self) -> str:
         return f"**Exercise {display_text(self.exercise)}: {_MARK[self.status]}.** {display_text(self.message, max_chars=None)}"
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:  # what a notebook shows where Markdown is not rendered
         return f"Exercise {self.exercise}: {_MARK[self.status]}. {self.message}"
 
 
@@ -69,8 +70,10 @@ def _number(value: Any) -> float | None:
 
 def format_expected(expected: Any, unit: str = "", decimals: int = 1) -> str:
     """The expected answer as the worked answer prints it (numbers rounded to ``decimals``)."""
-    if isinstance(expected, bool) or expected is None:
-        return str(expected)
+    if isinstance(expected, bool):
+        return "yes" if expected else "no"
+    if expected is None:
+        return "none"
     if isinstance(expected, (int, float)):
         text = f"{expected:,.{decimals}f}" if isinstance(expected, float) else f"{expected:,}"
         return f"{text} {unit}".strip()
@@ -145,7 +148,31 @@ def exercise(label: str, answer: Any, expected: Any, *, tolerance: float = 0.0, 
                  expected, unit)
 
 
-@dataclass(frozen=True)
+def goal(label: str, reached: bool, missing: str, *, changed: bool = True, what: str = "") -> Check:
+    """Self-check of a construction exercise ("make the NPS rise while the mean falls").
+
+    Parameters
+    ----------
+    label : str
+        The exercise's number.
+    reached : bool
+        Whether this run meets the exercise's goal.
+    missing : str
+        What is still missing when it does not (one clause, from this run's numbers).
+    changed : bool
+        False while the parameters still have their defaults.
+    what : str
+        The parameters to change, named in the "set up first" message.
+    """
+    if not changed:
+        return Check(label, "set up first", f"change {what}, run the notebook again, then this cell.",
+                     reached, shows_value=False)
+    if reached:
+        return Check(label, "right", "this run meets the goal.", reached, shows_value=False)
+    return Check(label, "not yet", f"{missing}.", reached, shows_value=False)
+
+
+@dataclass(frozen=True, repr=False)
 class Solution:
     """A worked answer: the value of this run and why, shown in a collapsed cell."""
 
@@ -153,9 +180,13 @@ class Solution:
     text: str
 
     def _repr_markdown_(self) -> str:
-        return (f"**Answer to exercise {display_text(self.check.exercise)}: "
-                f"{display_text(format_expected(self.check.expected, self.check.unit))}.** "
-                f"{display_text(self.text, max_chars=None)}")
+        head = f"**Answer to exercise {display_text(self.check.exercise)}"
+        if self.check.shows_value:
+            head += f": {display_text(format_expected(self.check.expected, self.check.unit))}"
+        return f"{head}.** {display_text(self.text, max_chars=None)}"
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_().replace("**", "")
 
 
 def solution(check: Check, text: str) -> Solution:
@@ -163,7 +194,7 @@ def solution(check: Check, text: str) -> Solution:
     return Solution(check, text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class QuizResult:
     """How many quiz questions are right, and a line per question."""
 
@@ -176,8 +207,11 @@ class QuizResult:
         body = "\n".join(f"- {display_text(line, max_chars=None)}" for line in self.lines)
         return f"**Quiz: {self.right} of {self.total} right.**\n\n{body}"
 
+    def __repr__(self) -> str:
+        return f"Quiz: {self.right} of {self.total} right. " + " ".join(self.lines)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class QuizSheet:
     """The questions of one notebook's quiz, for display."""
 
@@ -191,6 +225,9 @@ class QuizSheet:
                                 for letter, text in zip("abcd", q.choices))
             parts.append(f"{i}. {display_text(q.text, max_chars=None)}\n{options}")
         return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
 
 
 def _quiz(notebook: str) -> tuple[Question, ...]:
@@ -224,5 +261,5 @@ def check_quiz(notebook: str, answers: str | None) -> QuizResult:
     return QuizResult(notebook, right, len(questions), tuple(lines))
 
 
-__all__ = ["Check", "check_quiz", "exercise", "format_expected", "QuizResult", "QuizSheet",
+__all__ = ["Check", "check_quiz", "exercise", "format_expected", "goal", "QuizResult", "QuizSheet",
            "show_quiz", "Solution", "solution", "STATUSES"]

@@ -1,0 +1,152 @@
+"""Every teaching notebook run with each exercise's suggested parameter values.
+
+For each run: the exercise's self-check sees the run it asks for (it does not say "set up first"),
+the answer it expects is recomputed here independently, and every generated sentence states what
+its own numbers show (a "goes from A to B (up X)" agrees with A and B; "stays at" only when the
+printed values are equal). The course's structure is checked too: each exercise has a self-check
+and a collapsed worked answer, each notebook a quiz and a hidden plumbing cell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nps_kit.engines.dispatch import read_responses
+from nps_kit.teaching.exercises import check_quiz, exercise, goal, show_quiz
+from nps_kit.teaching.quizzes import QUIZZES
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ALL = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+_MOVE = re.compile(r"from ([+-]?[\d,]+(?:\.\d+)?) ?%? to ([+-]?[\d,]+(?:\.\d+)?) ?%? \((up|down) ([\d,]+(?:\.\d+)?)")
+_STAY = re.compile(r"stays at ([+-]?[\d,]+(?:\.\d+)?)")
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def assert_sentences_follow_numbers(sentences) -> int:
+    """Every "from A to B (up|down X)" agrees with A and B; returns how many were checked."""
+    checked = 0
+    for sentence in ([sentences] if isinstance(sentences, str) else sentences):
+        for a, b, word, x in _MOVE.findall(sentence):
+            gap = _num(b) - _num(a)
+            assert gap != 0, sentence
+            assert word == ("up" if gap > 0 else "down"), sentence
+            decimals = len(x.split(".")[1]) if "." in x else 0
+            assert abs(abs(gap) - _num(x)) <= 1.01 * 10 ** -decimals, sentence
+            checked += 1
+    return checked
+
+
+def _cells(name: str) -> list[dict]:
+    return json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_exercises_have_self_checks_answers_and_a_quiz(name):
+    cells = _cells(name)
+    text = [_src(c) for c in cells]
+    start = next(i for i, t in enumerate(text) if re.search(r"^## Exercises", t, flags=re.M))
+    labels = []
+    for i in range(start, len(cells)):
+        for m in re.finditer(r"^\*\*(\d+)\. ", text[i], flags=re.M):
+            labels.append(m.group(1))
+    assert len(labels) >= 3, name
+    for label in labels:
+        checks = [i for i, t in enumerate(text) if re.search(rf"check_{label} = (exercise|goal)\(\"{label}\"", t)]
+        assert len(checks) == 1, (name, label)
+        sol = [c for c in cells if f"solution(check_{label}," in _src(c)]
+        assert len(sol) == 1, (name, label)
+        meta = sol[0]["metadata"]
+        assert "solution" in meta["tags"] and meta["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+    # a quiz of the notebook's own number, then one hidden plumbing cell at the end
+    number = name[:2]
+    assert any(f'show_quiz("{number}")' in t for t in text) and any(f'check_quiz("{number}"' in t for t in text)
+    assert len(QUIZZES[number]) >= 3
+    plumbing = [c for c in cells if "plumbing" in c["metadata"].get("tags", [])]
+    assert len(plumbing) == 1 and plumbing[0] is cells[-1]
+    assert plumbing[0]["metadata"]["jupyter"] == {"source_hidden": True}
+    # what students read has no record() calls
+    visible = [t for c, t in zip(cells, text) if c["cell_type"] == "code" and c is not cells[-1]]
+    assert not any("record(" in t for t in visible), name
+
+
+def test_self_check_verdicts():
+    assert exercise("1", None, 6.55).status == "no answer"
+    assert exercise("1", 6.55, 6.55, tolerance=0.005).status == "right"
+    wrong = exercise("1", 7, 6.55, tolerance=0.005)
+    assert wrong.status == "not yet" and "too high" in wrong.message
+    assert exercise("1", "6.55", 6.55, tolerance=0.005).status == "right"
+    assert exercise("1", "seven", 6.55).status == "not yet"
+    assert exercise("1", 6.55, 6.55, setup=(False, "set x")).status == "set up first"
+    assert exercise("2", "Yes", True).status == "right" and exercise("2", "no", True).status == "not yet"
+    assert exercise("3", "Wald", "wald", choices=("wald", "score")).status == "right"
+    assert "one of" in exercise("3", "bayes", "wald", choices=("wald", "score")).message
+    assert goal("4", True, "", changed=False, what="x").status == "set up first"
+    assert goal("4", False, "NPS +30 and +40", what="x").message == "NPS +30 and +40."
+    # markup in an answer is shown as text
+    assert "<b>" not in exercise("1", "<b>x</b>", 1.0)._repr_markdown_()
+
+
+@pytest.mark.parametrize("number", sorted(QUIZZES))
+def test_quiz_marks_its_key(number):
+    key = " ".join(q.answer for q in QUIZZES[number])
+    assert check_quiz(number, key).right == len(QUIZZES[number])
+    wrong = " ".join("a" if q.answer != "a" else "b" for q in QUIZZES[number])
+    result = check_quiz(number, wrong)
+    assert result.right == 0 and all("the answer is" in line for line in result.lines)
+    assert check_quiz(number, None).right == 0
+    for q in QUIZZES[number]:
+        assert q.answer in "abcd"[:len(q.choices)]
+    assert show_quiz(number)._repr_markdown_().count("(a)") == len(QUIZZES[number])
+
+
+# ----------------------------------------------------------------------------- exercise runs
+
+
+def _check_01(label, params, res):
+    assert_sentences_follow_numbers(res["headline"])
+    assert assert_sentences_follow_numbers(res["what_moved"]) >= 0
+    assert f"{res['mean_before']:.2f}" in res["headline"] and f"{res['nps_after']:+.1f}" in res["headline"]
+    if round(res["nps_before"], 1) == round(res["nps_after"], 1):
+        assert "stays at" in res["headline"]
+    if label == "1":
+        # by hand: 0.25 x 0 + 0.2 x 8 + 0.55 x 9
+        assert res["expected"]["1"] == pytest.approx(0.2 * 8 + 0.55 * 9)
+        assert res["nps_after"] == pytest.approx(30.0)
+    if label in ("2", "3"):
+        assert res["expected"][label] is True
+    if label == "4":
+        r = read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
+        s = r.loc[r["wave"] == "2024-H1", "score"].dropna()
+        assert res["expected"]["4"] == pytest.approx(100 * ((s >= 9).mean() - (s <= 6).mean()))
+    if label == "5":
+        assert 0 <= res["expected"]["5"] <= 7
+
+
+EXERCISE_RUNS = [
+    ("01_nps_basics", "1", {"after": {0: 0.25, 8: 0.2, 9: 0.55}}, _check_01),
+    ("01_nps_basics", "2", {"before": {6: 0.2, 7: 0.3, 10: 0.5}, "after": {0: 0.2, 9: 0.8}}, _check_01),
+    ("01_nps_basics", "3", {"before": {0: 0.3, 10: 0.7}, "after": {7: 0.6, 9: 0.4}}, _check_01),
+    ("01_nps_basics", "4", {"wave": "2024-H1"}, _check_01),
+    ("01_nps_basics", "5", {"n_per_wave": 7}, _check_01),
+]
+
+
+@pytest.mark.parametrize("name, label, params, checker", EXERCISE_RUNS,
+                         ids=[f"{n[:2]}-ex{lab}" for n, lab, _, _ in EXERCISE_RUNS])
+def test_notebook_with_exercise_parameters(run_template, tmp_path, name, label, params, checker):
+    _, res = run_template(NOTEBOOKS / f"{name}.ipynb", tmp_path, **params)
+    assert res["checks"][label] != "set up first", (name, label, res["checks"])
+    checker(label, params, res)

@@ -135,12 +135,57 @@ def _check_01(label, params, res):
         assert 0 <= res["expected"]["5"] <= 7
 
 
+def _check_02(label, params, res):
+    import math
+
+    from scipy.stats import norm
+
+    conf = params.get("confidence", 0.99)
+    big_n = params.get("population", 3000)
+    n0 = norm.ppf(0.5 + conf / 2) ** 2 * 0.25 / 0.03**2
+    classic = math.ceil(round(n0 / (1 + (n0 - 1) / big_n), 9))
+    assert res["classic_n"] == classic
+    # the sentences carry this run's numbers, not the default run's
+    assert f"+-{res['nps_margin_at_classic_n_worst_case']:.1f} NPS points" in res["trap"]
+    assert f"{res['nps_n_expected']:,} respondents" in res["trap"]
+    versions = pd.DataFrame(res["calculator_versions"])
+    for n in versions["respondents"]:
+        assert f"{n:,}" in res["reconcile"]
+    assert res["curve_n_max"] <= big_n
+    if label in ("1", "2"):
+        assert res["expected"][label] == classic
+    if label == "2":
+        # z rounded to 2.58: 2.58^2 x 0.25 / 0.03^2 = 1849, then the two corrections
+        assert set(versions["respondents"]) >= {math.ceil(1849 / (1 + 1848 / big_n))}
+        assert res["curve_n_max"] < big_n / 5  # drawn where the plans are, not up to 300,000
+    if label == "3":
+        sh = params["expected_shares"]
+        v = sh[2] + sh[0] - (sh[2] - sh[0]) ** 2
+        fpc = math.sqrt((big_n - classic) / (big_n - 1))
+        assert res["expected"]["3"] == pytest.approx(round(100 * norm.ppf(0.995) * math.sqrt(v / classic) * fpc, 1))
+    if label == "4":
+        assert res["expected"]["4"] == (res["invitations_nps_n"] <= big_n)
+        assert res["invitations_nps_n"] == math.ceil(res["nps_n_expected"] / params["response_rate"])
+    if label == "5":
+        v = 0.40 + 0.25 - 0.15**2
+        assert res["expected"]["5"] == math.ceil((norm.ppf(0.975) + norm.ppf(0.8)) ** 2 * 2 * v / 0.05**2)
+    if label == "6":
+        assert res["expected"]["6"] == pytest.approx(res["simulated_margin_worst_case"], abs=0.005)
+        assert res["expected"]["6"] == pytest.approx(res["nps_margin_at_classic_n_worst_case"], rel=0.2)
+
+
 EXERCISE_RUNS = [
     ("01_nps_basics", "1", {"after": {0: 0.25, 8: 0.2, 9: 0.55}}, _check_01),
     ("01_nps_basics", "2", {"before": {6: 0.2, 7: 0.3, 10: 0.5}, "after": {0: 0.2, 9: 0.8}}, _check_01),
     ("01_nps_basics", "3", {"before": {0: 0.3, 10: 0.7}, "after": {7: 0.6, 9: 0.4}}, _check_01),
     ("01_nps_basics", "4", {"wave": "2024-H1"}, _check_01),
     ("01_nps_basics", "5", {"n_per_wave": 7}, _check_01),
+    ("02_precision_and_sample_size", "1", {"confidence": 0.95, "n_sim": 2000}, _check_02),
+    ("02_precision_and_sample_size", "2", {"population": 300000, "n_sim": 2000}, _check_02),
+    ("02_precision_and_sample_size", "3", {"expected_shares": [0.45, 0.10, 0.45], "n_sim": 2000}, _check_02),
+    ("02_precision_and_sample_size", "4", {"response_rate": 0.1, "n_sim": 2000}, _check_02),
+    ("02_precision_and_sample_size", "5", {"change": 5, "n_sim": 2000}, _check_02),
+    ("02_precision_and_sample_size", "6", {"n_sim": 500, "seed": 7}, _check_02),
 ]
 
 

@@ -53,17 +53,23 @@ def margin_plot(
         ax.axhline(target_margin, color="#252525", linewidth=0.8, linestyle=":")
         ax.annotate(f"target +-{target_margin:g}", xy=(data["n"].max(), target_margin), ha="right",
                     va="bottom")
-    if planned_n is not None:
-        ax.axvline(planned_n, color="#252525", linewidth=1)
-        ax.annotate(f"planned n = {planned_n:,}", xy=(planned_n, ax.get_ylim()[1]), xytext=(4, -12),
-                    textcoords="offset points")
-    ax.set_xlabel("respondents", wrap=True)
+    span = data["n"].max() / max(data["n"].min(), 1)
+    if span > 100:  # thousands of respondents beside the first ten: a linear axis squashes the curve
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+        ax.set_xlabel("respondents (log scale)", wrap=True)
+    else:
+        ax.set_xlabel("respondents", wrap=True)
     ax.set_ylabel("margin of error (+- NPS points)", wrap=True)
     ax.set_title(f"Margin of error against respondents ({_METHOD_LABELS.get(method, method)})", wrap=True)
     top = data["margin"].max()
     if target_margin is not None:
         top = min(top, 4 * target_margin)  # the first few respondents would squash the rest
     ax.set_ylim(0, top * 1.05)
+    if planned_n is not None:
+        ax.axvline(planned_n, color="#252525", linewidth=1)
+        ax.annotate(f"planned n = {planned_n:,}", xy=(planned_n, ax.get_ylim()[1]), xytext=(4, -12),
+                    textcoords="offset points")
     ax.legend(title=None)
     return ax
 

@@ -70,6 +70,51 @@ def simulated_margin(
     return float(np.quantile(np.abs(est - truth), confidence))
 
 
+def calculator_versions(population: int, confidence: float, margin: float) -> "pd.DataFrame":
+    """The classic calculator's answer as published calculators compute it.
+
+    Four versions: the exact critical value or one rounded to two decimals (2.58 at 99 %, 1.96 at
+    95 %), each with the finite population correction n0 / (1 + (n0 - 1) / N) (Cochran 1977;
+    Creative Research Systems, Raosoft) or n0 / (1 + n0 / N) (SurveyMonkey). They differ by a
+    few respondents only; this table shows where published figures such as 1,144 and 1,145 for
+    3,000 customers at 99 % and +-3 % come from, next to the exact 1,142.
+
+    Returns
+    -------
+    DataFrame
+        ``critical value``, ``z``, ``correction``, ``n0``, ``respondents``.
+    """
+    import pandas as pd
+
+    from nps_kit.design.sample_size import classic_sample_size, critical_value
+
+    exact = critical_value(confidence)
+    rows = []
+    for label, z in (("exact", None), ("rounded to 2 decimals", round(exact, 2))):
+        for fpc, name in (("cochran", "n0 / (1 + (n0 - 1) / N)"), ("surveymonkey", "n0 / (1 + n0 / N)")):
+            r = classic_sample_size(margin, confidence, population, z=z, fpc=fpc)
+            rows.append({"critical value": label, "z": exact if z is None else z, "correction": name,
+                         "n0": float(r.n0), "respondents": int(r.n)})
+    return pd.DataFrame(rows)
+
+
+def describe_calculator_versions(table: "pd.DataFrame") -> str:
+    """One sentence naming the spread of :func:`calculator_versions` and why it arises."""
+    exact = table[table["critical value"] == "exact"]["respondents"]
+    rounded = table[table["critical value"] != "exact"]
+    z = rounded["z"].iloc[0]
+    lo, hi = int(table["respondents"].min()), int(table["respondents"].max())
+    if lo == hi:
+        return (f"All four versions agree on {lo:,} respondents: rounding z to {z:.2f} and the two "
+                "forms of the correction make no difference here.")
+    return (f"Calculators that round z to {z:.2f} publish {' or '.join(f'{n:,}' for n in sorted(set(rounded['respondents'])))}, "
+            f"and the exact z = {table['z'].iloc[0]:.4f} gives {', '.join(f'{n:,}' for n in sorted(set(exact)))}: "
+            f"the spread of {hi - lo} respondent(s) comes from the rounded critical value and the two "
+            "forms of the finite population correction, not from a different method.")
+
+
+
 __all__ = [
+    "calculator_versions", "describe_calculator_versions",
     "population_counts", "simulated_margin",
 ]

@@ -174,6 +174,37 @@ def _check_02(label, params, res):
         assert res["expected"]["6"] == pytest.approx(res["nps_margin_at_classic_n_worst_case"], rel=0.2)
 
 
+def _check_03(label, params, res):
+    cov = pd.DataFrame(res["coverage"])
+    verdict = pd.DataFrame(res["verdict"]).set_index("method")
+    # every generated conclusion names numbers that are in the verdict
+    for method, row in verdict.iterrows():
+        assert row["min_coverage"] == pytest.approx(cov[cov["method"] == method]["coverage"].min())
+    if label == "1":
+        assert res["expected"]["1"] == pytest.approx(cov[cov["method"] == "wald"]["coverage"].min(), abs=5e-4)
+        assert set(cov["method"]) and (cov["method"] == "wald").any()
+    if label == "2":
+        aw = cov[cov["method"] == "adjusted-wald"]
+        near = (aw["coverage"] - 0.95).abs() <= verdict.loc["adjusted-wald", "band"] + 1e-12
+        ok_from = [n for n in sorted(aw["n"].unique()) if near[aw["n"] >= n].all()]
+        assert res["expected"]["2"] == (ok_from[0] if ok_from else None)
+    if label == "3":
+        assert res["expected"]["3"] == int(verdict["near_nominal_everywhere"].sum())
+    if label == "4":
+        cell = cov[(cov["method"] == "bootstrap") & (cov["n"] == 10) & cov["scenario"].str.startswith("near the top")]
+        assert res["expected"]["4"] == pytest.approx(cell["coverage"].iloc[0], abs=5e-4)
+    if label == "5":
+        ex = pd.DataFrame(res["example_intervals"])
+        widths = ex["ci_high"] - ex["ci_low"]
+        assert res["expected"]["5"] == ex.loc[widths.idxmax(), "method"]
+        wald = ex.set_index("method").loc["wald"]
+        assert wald["ci_high"] == wald["ci_low"]  # five promoters: the Wald interval has zero width
+
+
+_ALMOST_ALL = {"typical (25/35/40)": [0.25, 0.35, 0.40], "polarised (45/10/45)": [0.45, 0.10, 0.45],
+               "near the top (3/12/85)": [0.03, 0.12, 0.85], "negative (60/30/10)": [0.60, 0.30, 0.10],
+               "almost all promoters (1/4/95)": [0.01, 0.04, 0.95]}
+
 EXERCISE_RUNS = [
     ("01_nps_basics", "1", {"after": {0: 0.25, 8: 0.2, 9: 0.55}}, _check_01),
     ("01_nps_basics", "2", {"before": {6: 0.2, 7: 0.3, 10: 0.5}, "after": {0: 0.2, 9: 0.8}}, _check_01),
@@ -186,6 +217,11 @@ EXERCISE_RUNS = [
     ("02_precision_and_sample_size", "4", {"response_rate": 0.1, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "5", {"change": 5, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "6", {"n_sim": 500, "seed": 7}, _check_02),
+    ("03_interval_methods", "1", {"confidence": 0.9, "n_sim": 500, "n_sim_resampling": 200}, _check_03),
+    ("03_interval_methods", "2", {"scenarios": _ALMOST_ALL, "n_sim": 500, "n_sim_resampling": 200}, _check_03),
+    ("03_interval_methods", "3", {"n_sim": 200, "seed": 1, "n_sim_resampling": 200}, _check_03),
+    ("03_interval_methods", "4", {"n_resamples": 2000, "n_sim_resampling": 300, "n_sim": 500}, _check_03),
+    ("03_interval_methods", "5", {"example_counts": [0, 0, 5], "n_sim": 500, "n_sim_resampling": 200}, _check_03),
 ]
 
 

@@ -86,17 +86,47 @@ def coverage_plot(study: pd.DataFrame, tolerance: float | None = 0.02) -> sns.Fa
     return g
 
 
-def width_plot(study: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
-    """Mean interval width (points) against n, one line per method, all scenarios pooled."""
-    ax = _axes(ax)
-    sns.lineplot(data=study, x="n", y="mean_width", hue="method", palette=_METHOD_PALETTE,
-                 errorbar=None, marker="o", ax=ax)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("respondents n (log scale)")
-    ax.set_ylabel("mean width of the interval (NPS points)")
-    ax.set_title("Interval width, averaged over the true distributions")
-    return ax
+def width_plot(study: pd.DataFrame, reference: str = "adjusted-wald") -> plt.Figure:
+    """Interval width against n per method, all scenarios pooled, in two stacked panels.
+
+    The top panel shows the mean width (points, log-log); the methods are nudged apart
+    horizontally and drawn with their own marker and dash, so lines that coincide stay
+    visible. The bottom panel shows each method's width relative to ``reference``'s at the same
+    scenario and n, where the differences the top panel cannot show (a few percent) are read.
+    """
+    from nps_kit.plots import FIGURE_WIDTH
+
+    data = study.copy()
+    order = [m for m in _METHOD_PALETTE if m in set(data["method"])] + sorted(set(data["method"]) - set(_METHOD_PALETTE))
+    nudge = {m: 1.07 ** (i - (len(order) - 1) / 2) for i, m in enumerate(order)}
+    data["n_drawn"] = data["n"] * data["method"].map(nudge)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 6.5), sharex=True, layout="constrained")
+    palette = {m: _METHOD_PALETTE.get(m, "#636363") for m in order}
+    sns.lineplot(data=data, x="n_drawn", y="mean_width", hue="method", style="method", hue_order=order,
+                 style_order=order, palette=palette, errorbar=None, markers=True, dashes=True, ax=top)
+    top.set_xscale("log")
+    top.set_yscale("log")
+    top.set_ylabel("mean width (NPS points)", wrap=True)
+    top.set_title("Interval width, averaged over the true distributions", wrap=True)
+    top.legend(title=None, fontsize="small")
+    if reference in set(data["method"]):
+        ref = data[data["method"] == reference].set_index(["scenario", "n"])["mean_width"]
+        data["relative"] = data["mean_width"].to_numpy() / ref.reindex(
+            pd.MultiIndex.from_frame(data[["scenario", "n"]])).to_numpy()
+        sns.lineplot(data=data, x="n_drawn", y="relative", hue="method", style="method", hue_order=order,
+                     style_order=order, palette=palette, errorbar=None, markers=True, dashes=True,
+                     legend=False, ax=bottom)
+        bottom.axhline(1, color="#252525", linewidth=0.8)
+        bottom.set_ylabel(f"width / {reference} width", wrap=True)
+    bottom.set_xlabel("respondents n (log scale)")
+    plain = plt.FuncFormatter(lambda x, _: f"{x:,.0f}" if x >= 1 else f"{x:g}")
+    for axis in (top.xaxis, top.yaxis, bottom.xaxis):
+        axis.set_major_formatter(plain)
+        axis.set_minor_formatter(plt.NullFormatter())
+    top.set_xticks(sorted(set(data["n"])))
+    low, high = data["mean_width"].min(), data["mean_width"].max()
+    top.set_yticks([v for v in (1, 2, 5, 10, 20, 50, 100, 200) if low * 0.8 <= v <= high * 1.25])
+    return fig
 
 
 def bias_plot(result, ax: plt.Axes | None = None) -> plt.Axes:

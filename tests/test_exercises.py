@@ -201,6 +201,42 @@ def _check_03(label, params, res):
         assert wald["ci_high"] == wald["ci_low"]  # five promoters: the Wald interval has zero width
 
 
+def _check_04(label, params, res):
+    bias = pd.DataFrame(res["channel_bias"]).set_index("estimator")
+    rules = pd.DataFrame(res["rules_by_wave"])
+    gaps = rules["gap"].abs()
+    assert f"{gaps.min():.1f} to {gaps.max():.1f} points" in res["rules_sentence"]
+    truth = pd.DataFrame(res["measured_vs_truth"]).set_index("wave")
+    changed = truth.loc["2025-H1"]
+    assert ("did not happen" in res["truth_sentence"]) == (changed["measured_change"] > changed["true_change"])
+    if label == "1":
+        assert res["expected"]["1"] == pytest.approx(round(bias.loc["e-mail only", "bias"], 1))
+        assert abs(res["expected"]["1"]) <= 2 * bias.loc["e-mail only", "sd"]  # no loyalty effect: no real bias
+    if label == "2":
+        assert res["expected"]["2"] == pytest.approx(round(bias.loc["e-mail + phone, weighted", "sd"], 1))
+    if label == "3":
+        assert res["expected"]["3"] == pytest.approx(round(bias.loc["e-mail + phone, weighted", "bias"], 1))
+    if label == "4":
+        worst = rules.loc[gaps.idxmax()]
+        assert res["expected"]["4"] == worst["wave"]
+        # the exact identity the worked answer states: gap = -(100 + NPS_exclude) m / (n + m)
+        r = read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
+        for _, row in rules.iterrows():
+            n = int(r.loc[r["wave"] == row["wave"], "score"].notna().sum())
+            m = int(row["nonrespondents"])
+            assert row["gap"] == pytest.approx(-(100 + row["nps_exclude"]) * m / (n + m))
+    if label == "5":
+        assert res["expected"]["5"] == pytest.approx(round(100 * params.get("push", 0.4) * 0.15, 1))
+    if label == "6":
+        assert res["expected"]["6"] == pytest.approx(round(100 * res["swings_share_big"], 1))
+    if label == "7":
+        peek = pd.DataFrame(res["peeking"])
+        assert res["expected"]["7"] == pytest.approx(round(100 * peek["false_alarm_rate"].iloc[0], 1))
+        assert peek["false_alarm_rate"].iloc[0] > 0.15  # twenty looks: far above 5 %
+
+
+_FAST_04 = {"n_sim": 200, "n_series": 200, "peek_runs": 400}
+
 _ALMOST_ALL = {"typical (25/35/40)": [0.25, 0.35, 0.40], "polarised (45/10/45)": [0.45, 0.10, 0.45],
                "near the top (3/12/85)": [0.03, 0.12, 0.85], "negative (60/30/10)": [0.60, 0.30, 0.10],
                "almost all promoters (1/4/95)": [0.01, 0.04, 0.95]}
@@ -217,6 +253,13 @@ EXERCISE_RUNS = [
     ("02_precision_and_sample_size", "4", {"response_rate": 0.1, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "5", {"change": 5, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "6", {"n_sim": 500, "seed": 7}, _check_02),
+    ("04_pitfalls", "1", {"email_slope": 0, **_FAST_04}, _check_04),
+    ("04_pitfalls", "2", {"phone_share": 0.2, **_FAST_04}, _check_04),
+    ("04_pitfalls", "3", {"phone_slope": 1.1, **_FAST_04}, _check_04),
+    ("04_pitfalls", "4", {**_FAST_04}, _check_04),
+    ("04_pitfalls", "5", {"shares": [0.25, 0.15, 0.60], **_FAST_04}, _check_04),
+    ("04_pitfalls", "6", {"small_n": 400, **_FAST_04}, _check_04),
+    ("04_pitfalls", "7", {"looks": 20, **_FAST_04}, _check_04),
     ("03_interval_methods", "1", {"confidence": 0.9, "n_sim": 500, "n_sim_resampling": 200}, _check_03),
     ("03_interval_methods", "2", {"scenarios": _ALMOST_ALL, "n_sim": 500, "n_sim_resampling": 200}, _check_03),
     ("03_interval_methods", "3", {"n_sim": 200, "seed": 1, "n_sim_resampling": 200}, _check_03),
@@ -230,4 +273,5 @@ EXERCISE_RUNS = [
 def test_notebook_with_exercise_parameters(run_template, tmp_path, name, label, params, checker):
     _, res = run_template(NOTEBOOKS / f"{name}.ipynb", tmp_path, **params)
     assert res["checks"][label] != "set up first", (name, label, res["checks"])
+    assert res["checks"][label] == "no answer"  # the notebook as committed has no answers filled in
     checker(label, params, res)

@@ -235,6 +235,50 @@ def _check_04(label, params, res):
         assert peek["false_alarm_rate"].iloc[0] > 0.15  # twenty looks: far above 5 %
 
 
+def _check_05(label, params, res):
+    lift = pd.DataFrame(res["theme_lift"])
+    named = [t for t in lift["theme"] if any(line.startswith(f"{t}:") for line in res["lift_sentences"])]
+    for _, row in lift.iterrows():
+        excludes = row["lift_low"] > 1 or row["lift_high"] < 1
+        assert (row["theme"] in named) == bool(excludes or row["p_adjusted"] < 0.05)
+        if row["theme"] in named:
+            line = next(x for x in res["lift_sentences"] if x.startswith(f"{row['theme']}:"))
+            assert ("by chance" in line) == (row["p_adjusted"] >= 0.05)
+            assert f"p = {row['p_adjusted']:.3f}" in line
+    calls = pd.DataFrame(res["calls_by_class"])
+    follow = calls[calls["list"] == "follow_up"].set_index("class")["rows"]
+    assert res["n_follow_up"] == follow.sum()
+    if label == "1":
+        r = read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
+        s = r.loc[r["wave"] == "2024-H2", "score"].dropna()
+        assert res["expected"]["1"] <= int((s <= 8).sum())  # only those who left contact details
+        assert res["expected"]["1"] == res["n_follow_up"]
+    if label == "2":
+        assert res["expected"]["2"] == -(-int(follow["A"]) // 40)
+    if label == "3":
+        assert res["expected"]["3"] == pytest.approx(round(100 * res["coded_share"], 1))
+        lift = pd.DataFrame(res["theme_lift"])
+        assert "billing" not in set(lift["theme"])
+    if label == "5":
+        by_class = pd.DataFrame(res["by_class"]).set_index("class")
+        assert res["expected"]["5"] == pytest.approx(round(by_class.loc["A", "nps"], 1))
+        customers = by_class["customers"]
+        assert customers["A"] == pytest.approx(0.1 * customers.sum(), abs=1)
+
+
+def _codebook_without_billing(tmp_path) -> str:
+    import yaml
+
+    src = Path(__file__).resolve().parents[1] / "nps_kit" / "themes" / "codebooks" / "customer.yaml"
+    book = yaml.safe_load(src.read_text(encoding="utf-8"))
+    before = len(book["themes"])
+    book["themes"] = [t for t in book["themes"] if t["name"] != "billing"]
+    assert len(book["themes"]) == before - 1
+    out = tmp_path / "customer_no_billing.yaml"
+    out.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    return str(out)
+
+
 _FAST_04 = {"n_sim": 200, "n_series": 200, "peek_runs": 400}
 
 _ALMOST_ALL = {"typical (25/35/40)": [0.25, 0.35, 0.40], "polarised (45/10/45)": [0.45, 0.10, 0.45],
@@ -253,6 +297,11 @@ EXERCISE_RUNS = [
     ("02_precision_and_sample_size", "4", {"response_rate": 0.1, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "5", {"change": 5, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "6", {"n_sim": 500, "seed": 7}, _check_02),
+    ("05_score_to_action", "1", {"wave": "2024-H2", "n_resamples": 200}, _check_05),
+    ("05_score_to_action", "2", {"n_resamples": 200}, _check_05),
+    ("05_score_to_action", "3", {"codebook": "NO_BILLING", "n_resamples": 200}, _check_05),
+    ("05_score_to_action", "4", {"n_resamples": 200}, _check_05),
+    ("05_score_to_action", "5", {"abc_cuts": [0.1, 0.4], "n_resamples": 200}, _check_05),
     ("04_pitfalls", "1", {"email_slope": 0, **_FAST_04}, _check_04),
     ("04_pitfalls", "2", {"phone_share": 0.2, **_FAST_04}, _check_04),
     ("04_pitfalls", "3", {"phone_slope": 1.1, **_FAST_04}, _check_04),
@@ -271,7 +320,15 @@ EXERCISE_RUNS = [
 @pytest.mark.parametrize("name, label, params, checker", EXERCISE_RUNS,
                          ids=[f"{n[:2]}-ex{lab}" for n, lab, _, _ in EXERCISE_RUNS])
 def test_notebook_with_exercise_parameters(run_template, tmp_path, name, label, params, checker):
-    _, res = run_template(NOTEBOOKS / f"{name}.ipynb", tmp_path, **params)
+    if params.get("codebook") == "NO_BILLING":
+        params = {**params, "codebook": _codebook_without_billing(tmp_path)}
+    out, res = run_template(NOTEBOOKS / f"{name}.ipynb", tmp_path, **params)
+    if name.startswith("05"):
+        # questions and comments are shown whole (they used to be cut mid-sentence)
+        nb = json.loads(out.read_text(encoding="utf-8"))
+        tables = ["".join(o["data"]["text/html"]) for c in nb["cells"] if c["cell_type"] == "code"
+                  for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+        assert tables and not any("..." in t or "\u2026" in t for t in tables)
     assert res["checks"][label] != "set up first", (name, label, res["checks"])
     assert res["checks"][label] == "no answer"  # the notebook as committed has no answers filled in
     checker(label, params, res)

@@ -104,7 +104,7 @@ def theme_lift_plot(lift: pd.DataFrame, *, alpha: float = 0.05,
     lo, hi = ax.get_xlim()
     ticks = [v for v in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8, 16, 32) if lo <= v <= hi]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}" if v >= 1 else f"1/{1 / v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(y, figure_labels(data["theme"]))
     ax.set_xlabel("lift: share among detractors / share among promoters (log scale)", wrap=True)

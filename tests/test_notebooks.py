@@ -370,7 +370,16 @@ def test_06_beyond_significance(run_template, tmp_path):
     assert chart["run"].tolist() == in_run.tolist()
     drop = chart["month"].tolist().index(res["true_drop"]["month"])
     assert chart["signal"].iloc[drop:].any()
-    assert res["chart_false_alarms"] == []
+    # each signal is credited to the month it can be known: a run at its 8th month, never its first
+    months = chart["month"].tolist()
+    for sig in res["chart_signals"]:
+        start = months.index(sig["first"])
+        known = start if sig["rule"] == "outside" else start + 7
+        assert sig["known_at"] == months[known]
+        assert sig["kind"] == ("false alarm" if known < drop else "detection")
+    assert res["chart_false_alarms"] == [s["known_at"] for s in res["chart_signals"] if s["kind"] == "false alarm"]
+    first = next(s for s in res["chart_signals"] if s["kind"] == "detection")
+    assert res["chart_detection"]["delay"] == months.index(first["known_at"]) - drop
     assert res["chart_trend"]["slope_high"] < 0   # the series falls
 
 

@@ -306,6 +306,42 @@ def control_chart(
     return control_chart_counts(table, wave, **options)
 
 
+def signals(chart: ControlChart) -> pd.DataFrame:
+    """Each signal of a chart with the wave at which it becomes known.
+
+    A wave outside the limits is known at that wave. A run is known only when its
+    ``run_length``-th wave arrives, although the rule then marks every wave of the run, back to
+    its first: crediting a run to its first wave would claim a detection months before anyone
+    could have made it.
+
+    Returns
+    -------
+    DataFrame
+        ``rule`` ("outside" or "run"), ``first``, ``last`` (waves the signal covers),
+        ``known_at`` (the wave at which the rule fires), ``position`` (0-based index of
+        ``known_at``), in the order they become known.
+    """
+    t = chart.table
+    waves = t[chart.wave].tolist()
+    rows = [{"rule": "outside", "first": waves[i], "last": waves[i], "known_at": waves[i], "position": i}
+            for i in np.flatnonzero(t["outside"].to_numpy())]
+    runs, side = t["run"].to_numpy(), t["side"].to_numpy()
+    k = 0
+    while k < len(t):
+        if runs[k]:
+            j = k
+            while j + 1 < len(t) and runs[j + 1] and side[j + 1] == side[k]:
+                j += 1
+            fire = k + chart.run_length - 1
+            rows.append({"rule": "run", "first": waves[k], "last": waves[j], "known_at": waves[fire],
+                         "position": fire})
+            k = j + 1
+        else:
+            k += 1
+    out = pd.DataFrame(rows, columns=["rule", "first", "last", "known_at", "position"])
+    return out.sort_values(["position", "rule"], kind="stable").reset_index(drop=True)
+
+
 def describe_chart(chart: ControlChart) -> list[str]:
     """Plain-language sentences: the centre and limits, each flagged wave, the latest wave, the trend."""
     t = chart.table
@@ -328,8 +364,10 @@ def describe_chart(chart: ControlChart) -> list[str]:
                 while j + 1 < len(t) and runs[j + 1] and t["side"].iloc[j + 1] == t["side"].iloc[k]:
                     j += 1
                 side = "above" if t["side"].iloc[k] > 0 else "below"
+                fire = t[w].iloc[k + chart.run_length - 1]
                 lines.append(f"Waves {label(t[w].iloc[k])} to {label(t[w].iloc[j])}: {j - k + 1} waves in a row "
-                             f"{side} the centre (run rule: {chart.run_length} in a row): a signal.")
+                             f"{side} the centre (run rule: {chart.run_length} in a row): a signal, known from "
+                             f"wave {label(fire)}, when the run reached {chart.run_length}.")
                 k = j + 1
             else:
                 k += 1
@@ -352,4 +390,4 @@ def describe_chart(chart: ControlChart) -> list[str]:
 
 
 __all__ = ["CHART_COLUMNS", "ControlChart", "RUN_LENGTH", "SLOPE_METHODS", "control_chart",
-           "control_chart_counts", "describe_chart"]
+           "control_chart_counts", "describe_chart", "signals"]

@@ -10,9 +10,11 @@ and a collapsed worked answer, each notebook a quiz and a hidden plumbing cell.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -318,6 +320,144 @@ def _check_06(label, params, res):
         assert all(s["kind"] == "false alarm" for s in res["chart_signals"] if s["position"] < 29)
 
 
+def _check_07(label, params, res):
+    import math
+
+    from scipy.stats import norm
+
+    c = res["change"]
+    # the change and its se by hand (adjusted Wald: + 0.75 / 1.5 / 0.75 per wave)
+    a = np.array(res["counts"]["first"]) + [0.75, 1.5, 0.75]
+    b = np.array(res["counts"]["second"]) + [0.75, 1.5, 0.75]
+    e1, e2 = (a[2] - a[0]) / a.sum(), (b[2] - b[0]) / b.sum()
+    v1, v2 = (a[2] + a[0]) / a.sum() - e1**2, (b[2] + b[0]) / b.sum() - e2**2
+    se = 100 * math.sqrt(v1 / a.sum() + v2 / b.sum())
+    assert c["se"] == pytest.approx(se)
+    assert ("includes 0" in res["difference_sentence"]) == (c["low"] <= 0 <= c["high"])
+    designs = pd.DataFrame(res["designs"]).set_index("design")
+    assert designs.loc["panel (same people)", "change"] == pytest.approx(designs.loc["independent samples", "change"])
+    assert ("gains nothing" in res["panel_sentence"]) == (
+        designs.loc["panel (same people)", "half_width"] >= designs.loc["independent samples", "half_width"])
+    stores = pd.DataFrame(res["rtm_stores"])
+    worst = stores.nsmallest(res["rtm"]["k"], "nps_1", keep="first")
+    assert res["rtm"]["worst_change"] == pytest.approx((worst["nps_2"] - worst["nps_1"]).mean())
+    assert f"{res['rtm']['worst_change']:+.1f} points" in res["rtm_sentence"]
+    teams = pd.DataFrame(res["teams"])
+    # Holm by hand
+    p = teams["p_value"].to_numpy()
+    order = np.argsort(p)
+    m = len(p)
+    holm = np.minimum(1, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    back = np.empty(m)
+    back[order] = holm
+    assert teams["p_holm"].to_numpy() == pytest.approx(back)
+    assert f"{int(teams['significant'].sum())} of {m} teams" in res["teams_sentence"]
+    if label == "1":
+        assert res["expected"]["1"] == (not (c["low"] <= 0 <= c["high"]))
+        assert abs(c["delta"] - 10) < 4 * se
+    if label == "2":
+        assert res["expected"]["2"] == pytest.approx(round(designs.loc["panel (same people)", "half_width"], 1))
+        assert designs.loc["panel (same people)", "half_width"] < designs.loc["independent samples", "half_width"]
+    if label == "3":
+        assert res["expected"]["3"] == pytest.approx(round(res["rtm"]["worst_change"], 1))
+        assert (stores["n"] == 200).all()
+    if label == "4":
+        assert res["expected"]["4"] == int((teams["significant_holm"] & teams["real"]).sum())
+        assert teams["real"].sum() == 5
+    _ = norm
+
+
+def _check_08(label, params, res):
+    methods = pd.DataFrame(res["methods"]).set_index("method")
+    lo, hi = res["percentile_interval"]
+    assert lo <= res["sample_nps"] <= hi
+    counts = params.get("counts", [12, 18, 30])
+    assert res["sample_nps"] == pytest.approx(100 * (counts[2] - counts[0]) / sum(counts))
+    # the resamples' spread is the standard error of the NPS: 100 sqrt(v / n) (plug-in)
+    n = sum(counts)
+    p, d = counts[2] / n, counts[0] / n
+    assert res["replicates_sd"] == pytest.approx(100 * math.sqrt((p + d - (p - d) ** 2) / n), rel=0.12)
+    width = methods["width"]
+    assert ("narrower" in res["bootstrap_sentence"]) == (
+        abs(width.iloc[0] - width.iloc[2]) > 0.15 * width.iloc[2] and width.iloc[0] < width.iloc[2])
+    cov = pd.DataFrame(res["coverage"]).set_index("method")
+    assert f"{cov.loc['bootstrap percentile', 'coverage']:.1%}" in res["coverage_sentence"]
+    if label == "1":
+        assert res["expected"]["1"] == pytest.approx(round(lo, 1))
+    if label == "2":
+        assert res["expected"]["2"] == pytest.approx(round(hi - lo, 1))
+    if label == "3":
+        s_lo, s_hi = res["small_interval"]
+        assert res["expected"]["3"] == round(s_hi - s_lo)
+        assert s_hi - s_lo > 0  # one detractor and one passive: resamples vary
+    if label == "4":
+        assert res["expected"]["4"] == pytest.approx(round(100 * cov.loc["bootstrap percentile", "coverage"], 1))
+
+
+def _check_09(label, params, res):
+    counts = pd.DataFrame(res["counts"])
+    k = params.get("min_group_size", 3)
+    group = params.get("group", "department")
+    # counts by hand from the file
+    emp = read_table_demo("employees.csv")
+    s = pd.to_numeric(emp["score"], errors="coerce")
+    by_hand = emp[s.notna()].groupby(group).size()
+    assert counts.set_index(group)["n"].to_dict() == by_hand.to_dict()
+    hidden = counts[counts["n"] < k]
+    attack = pd.DataFrame(res["attack"]).iloc[0]
+    assert attack["n"] == hidden["n"].sum() and attack["promoters"] == hidden["promoters"].sum()
+    if len(hidden) == 1:
+        assert "protected nobody" in res["attack_sentence"] and res["naive_audit"]["pinned"] == 1
+    published = pd.DataFrame(res["published"])
+    hid = published[published["suppressed"]]
+    if len(hid):
+        # the kit never leaves one hidden group, nor a hidden total below the threshold
+        assert len(hid) >= 2
+        truth = counts.set_index(group).loc[hid[group], "n"].sum()
+        assert truth >= k
+        assert res["kit_audit"]["pinned"] == 0
+    if label == "1":
+        assert res["expected"]["1"] == hidden["promoters"].sum()
+    if label == "2":
+        assert res["expected"]["2"] == hidden["n"].sum() < k  # the naive sum is still below K
+    if label in ("3", "4"):
+        assert res["expected"][label] == len(hid)
+
+
+def read_table_demo(name):
+    from nps_kit.engines.dispatch import read_table
+
+    return read_table(f"demo:{name}")
+
+
+def _check_10(label, params, res):
+    alarms = pd.DataFrame(res["alarms"])
+    wide = alarms.pivot(index="looks", columns="rule", values="false_alarm_rate")
+    naive = wide["stop at the first p < alpha (naive)"]
+    looks_list = params.get("looks_list", [1, 2, 5, 10, 20])
+    assert naive.loc[max(looks_list)] > naive.loc[min(looks_list)]
+    study = pd.DataFrame(res["study"])
+    from nps_kit.design.monitor import sequential_boundaries
+
+    b = sequential_boundaries(5, 0.05, params.get("spending", "obrien-fleming"))["z_boundary"].to_numpy()
+    assert study["crossed"].tolist() == (study["z"].abs() >= b).tolist()
+    fielding = pd.DataFrame(res["fielding"])
+    assert fielding["stop"].sum() <= 1 and (not fielding["stop"].any() or fielding["stop"].iloc[-1])
+    if fielding["stop"].any():
+        assert fielding["margin"].iloc[-1] <= params.get("margin", 5.0) + 1e-9
+        assert (fielding["margin"].iloc[:-1] > params.get("margin", 5.0)).all()
+    if label == "1":
+        assert res["expected"]["1"] == pytest.approx(round(100 * naive.loc[50], 1))
+        assert naive.loc[50] > 0.25
+    if label in ("2", "3"):
+        crossed = study.loc[study["crossed"], "look"]
+        first = int(crossed.iloc[0]) if len(crossed) else 0
+        assert res["expected"]["2"] == first
+        assert res["expected"]["3"] == bool(first)
+    if label == "4":
+        assert res["expected"]["4"] == int(fielding["invited"].iloc[-1])
+
+
 _FAST_04 = {"n_sim": 200, "n_series": 200, "peek_runs": 400}
 
 _ALMOST_ALL = {"typical (25/35/40)": [0.25, 0.35, 0.40], "polarised (45/10/45)": [0.45, 0.10, 0.45],
@@ -336,6 +476,22 @@ EXERCISE_RUNS = [
     ("02_precision_and_sample_size", "4", {"response_rate": 0.1, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "5", {"change": 5, "n_sim": 2000}, _check_02),
     ("02_precision_and_sample_size", "6", {"n_sim": 500, "seed": 7}, _check_02),
+    ("07_two_waves", "1", {"change": 10}, _check_07),
+    ("07_two_waves", "2", {"stay": 0.9}, _check_07),
+    ("07_two_waves", "3", {"n_per_store": 200}, _check_07),
+    ("07_two_waves", "4", {"real_changes": 5}, _check_07),
+    ("08_bootstrap", "1", {"n_resamples": 200, "n_samples": 150}, _check_08),
+    ("08_bootstrap", "2", {"counts": [30, 45, 75], "n_samples": 150}, _check_08),
+    ("08_bootstrap", "3", {"small_counts": [1, 1, 8], "n_samples": 150}, _check_08),
+    ("08_bootstrap", "4", {"coverage_n": 50, "n_samples": 200}, _check_08),
+    ("09_enps_anonymity", "1", {}, _check_09),
+    ("09_enps_anonymity", "2", {"min_group_size": 10}, _check_09),
+    ("09_enps_anonymity", "3", {"min_group_size": 10}, _check_09),
+    ("09_enps_anonymity", "4", {"group": "location", "min_group_size": 10}, _check_09),
+    ("10_interim_looks", "1", {"looks_list": [1, 10, 50], "runs": 1000}, _check_10),
+    ("10_interim_looks", "2", {"spending": "pocock", "runs": 500}, _check_10),
+    ("10_interim_looks", "3", {"true_change": 0, "runs": 500}, _check_10),
+    ("10_interim_looks", "4", {"margin": 3, "runs": 500}, _check_10),
     ("06_beyond_significance", "1", {"margin": 2, "n_reps": 500}, _check_06),
     ("06_beyond_significance", "2", {"wave_n": 300, "n_reps": 500}, _check_06),
     ("06_beyond_significance", "3", {"n_stores": 80, "n_reps": 500}, _check_06),

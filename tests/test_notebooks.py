@@ -31,8 +31,11 @@ def _demo_responses() -> pd.DataFrame:
     return read_responses("demo:responses.csv", score="score", id="respondent_id", wave="wave").data
 
 
-ALL = ["01_nps_basics", "02_precision_and_sample_size", "03_interval_methods", "04_pitfalls",
-       "05_score_to_action", "06_beyond_significance"]
+ALL = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_the_course_has_ten_notebooks():
+    assert len(ALL) == 10, ALL
 
 
 @pytest.mark.parametrize("name", ALL)

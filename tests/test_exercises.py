@@ -535,3 +535,22 @@ def test_notebook_with_exercise_parameters(run_template, tmp_path, name, label, 
     # as committed no answer is filled in; a construction exercise's suggested parameters reach its goal
     assert res["checks"][key] == ("right" if is_goal else "no answer"), res["checks"]
     checker(label, params, res)
+
+
+def test_09_on_a_real_survey_extract(run_template, tmp_path):
+    """The anonymity notebook on data not made for the kit: Stack Overflow 2018's recommend
+    question (text scores such as "10 (Very Likely)"), grouped by country."""
+    realdata = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "stackoverflow2018_recommend_sample.csv"
+    _, res = run_template(NOTEBOOKS / "09_enps_anonymity.ipynb", tmp_path, employees_file=str(realdata),
+                          score_column="StackOverflowRecommend", id_column="Respondent", group="Country",
+                          min_group_size=5)
+    raw = pd.read_csv(realdata)
+    score = pd.to_numeric(raw["StackOverflowRecommend"].str.extract(r"^(\d+)")[0], errors="coerce")
+    per_country = raw[score.notna()].groupby("Country").size()
+    small = per_country[per_country < 5]
+    attack = pd.DataFrame(res["attack"]).iloc[0]
+    assert attack["n"] == small.sum() and attack["hidden_groups"] == len(small)
+    assert "more" in attack["groups"]  # dozens of hidden countries are not listed one by one
+    assert res["kit_audit"]["pinned"] == 0
+    published = pd.DataFrame(res["published"])
+    assert published["suppressed"].sum() >= len(small)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nps_kit.core.safetext import display_text
 from nps_kit.teaching.helpers import probability
 
 
@@ -38,7 +39,7 @@ def describe_theme_lift(lift: pd.DataFrame, alpha: float = 0.05) -> list[str]:
         if not (excludes or adjusted):
             continue
         way = "more" if row["lift"] > 1 else "less"
-        head = (f"{row['theme']}: detractors mention it {row['lift']:.1f} times as often as promoters "
+        head = (f"{display_text(row['theme'])}: detractors mention it {row['lift']:.1f} times as often as promoters "
                 f"({way} often; unadjusted interval {low:.2f} to {high:.2f})")
         if adjusted:
             out.append(f"{head}, and it stays below {alpha:g} after Holm's adjustment across {k} themes "

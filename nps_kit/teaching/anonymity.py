@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nps_kit.core.safetext import display_text
 from nps_kit.errors import ParameterError
 from nps_kit.privacy.suppression import PRIMARY, DisclosureAudit, audit_publication
 from nps_kit.teaching.helpers import positive_int
@@ -90,9 +91,10 @@ def subtraction_attack(table: pd.DataFrame, overall: dict, group: str) -> pd.Dat
     """
     shown = table[~table["hidden"]]
     left = {c: int(overall[c] - shown[c].sum()) for c in ["n", *_COUNTS]}
-    names = table.loc[table["hidden"], group].astype(str).tolist()
+    names = [display_text(v) for v in table.loc[table["hidden"], group]]
     enps = 100 * (left["promoters"] - left["detractors"]) / left["n"] if left["n"] else float("nan")
-    return pd.DataFrame([{"groups": " + ".join(names) or "(none hidden)", "hidden_groups": len(names),
+    listed = " + ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return pd.DataFrame([{"groups": listed or "(none hidden)", "hidden_groups": len(names),
                           **left, "enps": enps}])
 
 

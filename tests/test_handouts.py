@@ -46,6 +46,8 @@ def test_handouts_written_where_asked_and_reported_in_json(handouts):
     out, envelope, key = handouts
     assert envelope["ok"] and envelope["results"]["files"] == [str(out / "student" / "07_two_waves.html")]
     assert (out / "key" / "07_two_waves-key.html").exists()
+    # only the handout and the executed copy: no work folder, no kernel log left behind
+    assert sorted(p.name for p in (out / "student").iterdir()) == ["07_two_waves.html", "07_two_waves.ipynb"]
     assert "wrote" in key.stdout and not list((out / "key").glob("*.ipynb"))  # executed copy not re-run
 
 

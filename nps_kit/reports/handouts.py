@@ -172,21 +172,32 @@ def make_handouts(notebooks: list[str | Path], outdir: str | Path, solutions: bo
         name = source.stem
         executed = out / f"{name}.ipynb"
         if not _has_outputs(nb):
+            import shutil
+            import tempfile
+
             import papermill as pm
+
+            from nps_kit.reports.runner import run_notebook
 
             declared = pm.inspect_notebook(str(source))
             given = {k: v for k, v in (parameters or {}).items() if k in declared}
             if executed.resolve() == source.resolve():
                 raise ParameterError(f"{source}: the output folder is the notebook's own folder; "
                                      "give another -o DIR")
-            from nps_kit.reports.runner import run_notebook
-
+            # papermill writes into a private work folder; the kept copy goes through the one writer
+            work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
             try:
-                run_notebook(source, executed, given, source.parent)
-            except pm.PapermillExecutionError as exc:
-                raise TemplateError(f"{source}: cell {exc.exec_count} failed ({exc.ename}: {exc.evalue}); "
-                                    f"the executed copy with the error is {executed}") from None
-            nb = nbformat.read(executed, as_version=4)
+                try:
+                    run_notebook(source, work / f"{name}.ipynb", given, source.parent)
+                except pm.PapermillExecutionError as exc:
+                    failed = out / f"{name}.failed.ipynb"
+                    write_text(failed, (work / f"{name}.ipynb").read_text(encoding="utf-8"))
+                    raise TemplateError(f"{source}: cell {exc.exec_count} failed ({exc.ename}: {exc.evalue}); "
+                                        f"the executed copy with the error is {failed}") from None
+                nb = nbformat.read(work / f"{name}.ipynb", as_version=4)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            write_text(executed, nbformat.writes(nb))
         else:
             executed = source
         title = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells

@@ -87,3 +87,10 @@ def test_handouts_refuse_a_missing_notebook(cli, tmp_path):
     done = cli("handouts", tmp_path / "nope.ipynb", "-o", tmp_path / "out")
     assert done.returncode == 2 and "nope.ipynb: no such notebook" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_failing_notebook_exits_2_naming_the_cell_and_keeps_the_failed_copy(cli, tmp_path):
+    done = cli("handouts", NOTEBOOKS / "01_nps_basics.ipynb", "-o", tmp_path, "-p", "n_per_wave", "0")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "cell" in done.stderr and "must be a whole number" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["01_nps_basics.failed.ipynb"]

@@ -86,6 +86,7 @@ def test_exercises_have_self_checks_answers_and_a_quiz(name):
 
 def test_self_check_verdicts():
     assert exercise("1", None, 6.55).status == "no answer"
+    assert exercise("2", 20, None).status == "not yet" and "no value" in exercise("2", 20, None).message
     assert exercise("1", 6.55, 6.55, tolerance=0.005).status == "right"
     wrong = exercise("1", 7, 6.55, tolerance=0.005)
     assert wrong.status == "not yet" and "too high" in wrong.message

@@ -111,6 +111,10 @@ def exercise(label: str, answer: Any, expected: Any, *, tolerance: float = 0.0, 
     if setup is not None and not setup[0]:
         return Check(label, "set up first", f"{setup[1]}, run the notebook again, then this cell.",
                      expected, unit)
+    if expected is None:
+        return Check(label, "not yet" if answer is not None else "no answer",
+                     "this run gives no value to compare with (for example no n qualifies); open the "
+                     "worked answer below.", expected, unit)
     if answer is None:
         return Check(label, "no answer", f"write your answer in answer_{label.split('.')[0]} and run this cell.",
                      expected, unit)

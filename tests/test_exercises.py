@@ -245,12 +245,14 @@ def _check_04(label, params, res):
 
 def _check_05(label, params, res):
     lift = pd.DataFrame(res["theme_lift"])
-    named = [t for t in lift["theme"] if any(line.startswith(f"{t}:") for line in res["lift_sentences"])]
+    from nps_kit.core.safetext import display_text
+
+    named = [t for t in lift["theme"] if any(line.startswith(f"{display_text(t)}:") for line in res["lift_sentences"])]
     for _, row in lift.iterrows():
         excludes = row["lift_low"] > 1 or row["lift_high"] < 1
         assert (row["theme"] in named) == bool(excludes or row["p_adjusted"] < 0.05)
         if row["theme"] in named:
-            line = next(x for x in res["lift_sentences"] if x.startswith(f"{row['theme']}:"))
+            line = next(x for x in res["lift_sentences"] if x.startswith(f"{display_text(row['theme'])}:"))
             assert ("by chance" in line) == (row["p_adjusted"] >= 0.05)
             assert f"p = {row['p_adjusted']:.3f}" in line
     calls = pd.DataFrame(res["calls_by_class"])
@@ -555,3 +557,15 @@ def test_09_on_a_real_survey_extract(run_template, tmp_path):
     assert res["kit_audit"]["pinned"] == 0
     published = pd.DataFrame(res["published"])
     assert published["suppressed"].sum() >= len(small)
+
+
+def test_attack_sentence_shows_group_names_as_text():
+    from nps_kit.teaching.anonymity import describe_attack, group_counts, naive_publication, subtraction_attack
+
+    data = pd.DataFrame({"team": ["<img src=x onerror=alert(1)>"] * 2 + ["B"] * 20, "score": [1, 9] + [8] * 20})
+    pub = naive_publication(group_counts(data, "score", "team"), "team", 5)
+    attack = subtraction_attack(pub.table, pub.overall, "team")
+    assert attack["groups"].iloc[0] == "<img src=x onerror=alert(1)>"  # the table keeps the value
+    sentence = describe_attack(attack, 5)
+    assert "<img" not in sentence and "&#60;img" in sentence
+    assert pub.audit.pinned == 1 and "protected nobody" in sentence

@@ -91,7 +91,7 @@ def subtraction_attack(table: pd.DataFrame, overall: dict, group: str) -> pd.Dat
     """
     shown = table[~table["hidden"]]
     left = {c: int(overall[c] - shown[c].sum()) for c in ["n", *_COUNTS]}
-    names = [display_text(v) for v in table.loc[table["hidden"], group]]
+    names = [str(v) for v in table.loc[table["hidden"], group]]
     enps = 100 * (left["promoters"] - left["detractors"]) / left["n"] if left["n"] else float("nan")
     listed = " + ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     return pd.DataFrame([{"groups": listed or "(none hidden)", "hidden_groups": len(names),
@@ -104,8 +104,9 @@ def describe_attack(attack: pd.DataFrame, min_group_size: int) -> str:
     k = int(min_group_size)
     if row["hidden_groups"] == 0:
         return f"No group has fewer than {k} answers, so nothing is hidden and there is nothing to recover."
-    what = (f"the hidden group {row['groups']}" if row["hidden_groups"] == 1
-            else f"the {int(row['hidden_groups'])} hidden groups together ({row['groups']})")
+    groups = display_text(row["groups"], max_chars=None)
+    what = (f"the hidden group {groups}" if row["hidden_groups"] == 1
+            else f"the {int(row['hidden_groups'])} hidden groups together ({groups})")
     text = (f"Overall minus the shown groups gives {what}: {int(row['n'])} answers, "
             f"{int(row['detractors'])} detractors, {int(row['passives'])} passives, {int(row['promoters'])} promoters "
             f"(eNPS {row['enps']:+.0f}).")

@@ -177,3 +177,25 @@ def test_cli_trend_json_and_text(cli, tmp_path):
     missing = cli("trend", path)
     assert missing.returncode == 2 and "--wave-column" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_signals_are_credited_to_the_wave_at_which_they_can_be_known():
+    """A run is known at its run_length-th wave, not at its first; an outside wave at once."""
+    from nps_kit.waves.control_chart import control_chart_counts, describe_chart, signals
+
+    # 12 steady waves around +15, then 10 waves lower (a run), one of them far outside
+    steady = [(100, 140, 160)] * 12
+    low = [(130, 140, 130)] * 10
+    low[5] = (220, 140, 40)
+    rows = steady + low
+    table = pd.DataFrame(rows, columns=["detractors", "passives", "promoters"]).assign(
+        wave=[f"w{i:02d}" for i in range(len(rows))])
+    chart = control_chart_counts(table, "wave", centre_waves=[f"w{i:02d}" for i in range(12)])
+    found = signals(chart)
+    run = found[found["rule"] == "run"].iloc[0]
+    assert (run["first"], run["known_at"]) == ("w12", f"w{12 + chart.run_length - 1:02d}")
+    outside = found[found["rule"] == "outside"]
+    assert "w17" in set(outside["known_at"]) and (outside["first"] == outside["known_at"]).all()
+    assert list(found["position"]) == sorted(found["position"])
+    assert any(f"known from wave w{12 + chart.run_length - 1:02d}" in line for line in describe_chart(chart))
+    assert np.issubdtype(found["position"].dtype, np.integer)

@@ -355,22 +355,15 @@ def describe_chart(chart: ControlChart) -> list[str]:
             where = "above the upper" if r["nps"] > r["ucl"] else "below the lower"
             lim = r["ucl"] if r["nps"] > r["ucl"] else r["lcl"]
             lines.append(f"Wave {label(r[w])}: NPS {r['nps']:+.1f} lies {where} limit ({lim:+.1f}): a signal.")
-    runs = t["run"].to_numpy()
-    if runs.any():
-        k = 0
-        while k < len(t):
-            if runs[k]:
-                j = k
-                while j + 1 < len(t) and runs[j + 1] and t["side"].iloc[j + 1] == t["side"].iloc[k]:
-                    j += 1
-                side = "above" if t["side"].iloc[k] > 0 else "below"
-                fire = t[w].iloc[k + chart.run_length - 1]
-                lines.append(f"Waves {label(t[w].iloc[k])} to {label(t[w].iloc[j])}: {j - k + 1} waves in a row "
-                             f"{side} the centre (run rule: {chart.run_length} in a row): a signal, known from "
-                             f"wave {label(fire)}, when the run reached {chart.run_length}.")
-                k = j + 1
-            else:
-                k += 1
+    waves = t[w].tolist()
+    for sig in signals(chart).itertuples():
+        if sig.rule != "run":
+            continue
+        k, j = waves.index(sig.first), waves.index(sig.last)
+        side = "above" if t["side"].iloc[k] > 0 else "below"
+        lines.append(f"Waves {label(sig.first)} to {label(sig.last)}: {j - k + 1} waves in a row "
+                     f"{side} the centre (run rule: {chart.run_length} in a row): a signal, known from "
+                     f"wave {label(sig.known_at)}, when the run reached {chart.run_length}.")
     last = t.iloc[-1]
     if last["signal"]:
         lines.append(f"Latest wave {label(last[w])} (NPS {last['nps']:+.1f}): signal, not just noise.")

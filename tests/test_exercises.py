@@ -98,8 +98,16 @@ def test_self_check_verdicts():
     assert "one of" in exercise("3", "bayes", "wald", choices=("wald", "score")).message
     assert goal("4", True, "", changed=False, what="x").status == "set up first"
     assert goal("4", False, "NPS +30 and +40", what="x").message == "NPS +30 and +40."
-    # markup in an answer is shown as text
-    assert "<b>" not in exercise("1", "<b>x</b>", 1.0)._repr_markdown_()
+    # markup in an answer is shown as text, escaped once (not "&#38;#60;", which a reader would see)
+    shown = exercise("1", "<b>x</b>", 1.0)._repr_markdown_()
+    assert "<b>" not in shown and "&#60;b&#62;" in shown and "&#38;" not in shown
+    shown = exercise("4", "x", "a", choices=("a", "<i>w</i>"))._repr_markdown_()
+    assert "<i>" not in shown and "&#38;" not in shown
+    from nps_kit.teaching.exercises import solution
+
+    assert "&#38;" not in solution(exercise("1", None, 1.0), "theme&#47;x: escaped once")._repr_markdown_()
+    quiz = check_quiz("01", "<b> a a")._repr_markdown_()
+    assert "<b>" not in quiz and "&#38;" not in quiz
 
 
 @pytest.mark.parametrize("number", sorted(QUIZZES))

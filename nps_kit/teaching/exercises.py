@@ -52,7 +52,8 @@ class Check:
     shows_value: bool = True
 
     def _repr_markdown_(self) -> str:
-        return f"**Exercise {display_text(self.exercise)}: {_MARK[self.status]}.** {display_text(self.message, max_chars=None)}"
+        # the message is composed here with every outside value already through display_text
+        return f"**Exercise {display_text(self.exercise)}: {_MARK[self.status]}.** {self.message}"
 
     def __repr__(self) -> str:  # what a notebook shows where Markdown is not rendered
         return f"Exercise {self.exercise}: {_MARK[self.status]}. {self.message}"
@@ -135,7 +136,8 @@ def exercise(label: str, answer: Any, expected: Any, *, tolerance: float = 0.0, 
         word = str(answer).strip().lower()
         allowed = [c.lower() for c in choices]
         if word not in allowed:
-            return Check(label, "not yet", f"answer one of {', '.join(choices)} (you wrote {display_text(answer)}).",
+            return Check(label, "not yet", f"answer one of {', '.join(display_text(c) for c in choices)} "
+                         f"(you wrote {display_text(answer)}).",
                          expected, unit)
         ok = word == expected.lower()
         return Check(label, "right" if ok else "not yet",
@@ -187,7 +189,8 @@ class Solution:
         head = f"**Answer to exercise {display_text(self.check.exercise)}"
         if self.check.shows_value:
             head += f": {display_text(format_expected(self.check.expected, self.check.unit))}"
-        return f"{head}.** {display_text(self.text, max_chars=None)}"
+        # the text is the notebook's prose and sentences, whose data values went through display_text
+        return f"{head}.** {self.text}"
 
     def __repr__(self) -> str:
         return self._repr_markdown_().replace("**", "")
@@ -208,7 +211,7 @@ class QuizResult:
     lines: tuple[str, ...]
 
     def _repr_markdown_(self) -> str:
-        body = "\n".join(f"- {display_text(line, max_chars=None)}" for line in self.lines)
+        body = "\n".join(f"- {line}" for line in self.lines)
         return f"**Quiz: {self.right} of {self.total} right.**\n\n{body}"
 
     def __repr__(self) -> str:
@@ -261,7 +264,7 @@ def check_quiz(notebook: str, answers: str | None) -> QuizResult:
         elif mine is None:
             lines.append(f"{i}: no answer yet.")
         else:
-            lines.append(f"{i}: not yet (you wrote {mine}); the answer is ({q.answer}): {q.why}")
+            lines.append(f"{i}: not yet (you wrote {display_text(mine)}); the answer is ({q.answer}): {q.why}")
     return QuizResult(notebook, right, len(questions), tuple(lines))
 
 
